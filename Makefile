@@ -1,0 +1,53 @@
+# ModelCollapse — common tasks. Run `make help` for the list.
+#
+# WIKITEXT2_DIR names a WikiText-2 directory (train.txt/valid.txt/test.txt or the wiki.*.tokens
+# files). When it is empty, `make corpus` downloads WikiText-2 instead.
+
+SWIFT        ?= swift
+WIKITEXT2_DIR ?=
+CORPORA      ?= Corpora
+COLLAPSE     := .build/release/collapse
+APT_PACKAGES := libicu-dev libzstd-dev libopenblas-dev zlib1g-dev pkg-config
+
+.PHONY: help setup packages build test bench corpus clean
+
+help:
+	@echo "make setup     install system packages (when root) and build the release binary"
+	@echo "make test      run the test suite (release build, WIKITEXT2_DIR for full-corpus tests)"
+	@echo "make bench     stage throughputs on WikiText-2 train: table + bench.json"
+	@echo "make corpus    import WikiText-2 into $(CORPORA)/wikitext-2 (from WIKITEXT2_DIR, else download)"
+
+setup: packages build
+
+# Installs the system libraries when run as root; otherwise only checks that they are there.
+packages:
+	@if [ "$$(id -u)" = 0 ]; then \
+		if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+		fi; \
+	else \
+		dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { echo "missing system packages; run as root or: sudo apt-get install $(APT_PACKAGES)"; exit 1; }; \
+	fi
+
+build: packages
+	$(SWIFT) build -c release
+
+# The suite runs in release: tests that read the whole corpus are slow in a debug build.
+test: packages
+	WIKITEXT2_DIR="$(WIKITEXT2_DIR)" $(SWIFT) test -c release -Xswiftc -enable-testing
+
+bench: build
+	$(COLLAPSE) bench $(if $(WIKITEXT2_DIR),--wikitext "$(WIKITEXT2_DIR)") --out bench.json
+
+# Both tokenizations of WikiText-2: ICU (the default) and whitespace (the form KenLM figures use).
+corpus: build
+ifneq ($(strip $(WIKITEXT2_DIR)),)
+	$(COLLAPSE) corpus import "$(WIKITEXT2_DIR)" --name wikitext-2 --corpora $(CORPORA) --force
+	$(COLLAPSE) corpus import "$(WIKITEXT2_DIR)" --name wikitext-2-ws --tokenizer whitespace --corpora $(CORPORA) --force
+else
+	$(COLLAPSE) corpus fetch wikitext-2 --corpora $(CORPORA) --force
+	$(COLLAPSE) corpus import $(CORPORA)/.downloads/wikitext-2/wikitext-2 --name wikitext-2-ws --tokenizer whitespace --corpora $(CORPORA) --force
+endif
+
+clean:
+	rm -rf .build

@@ -1,0 +1,39 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// One library module per concern; the `collapse` executable only parses arguments.
+// System libraries come in through SwiftPM system-library (or thin C) targets.
+let package = Package(
+    name: "ModelCollapse",
+    products: [
+        .executable(name: "collapse", targets: ["CollapseCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+    ],
+    targets: [
+        // ICU sits behind a C target whose public header has no ICU types: Foundation on Linux
+        // carries its own ICU whose clang module clashes with the system headers.
+        .target(name: "CICUWords", linkerSettings: [.linkedLibrary("icuuc")]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+
+        .target(name: "Storage", dependencies: ["CZstd"]),
+        .target(name: "Reporting"),
+        .target(name: "Tokenization", dependencies: ["CICUWords", "Storage"]),
+        .target(name: "CorpusStore", dependencies: [
+            "Storage", "Tokenization", "Reporting",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "Reporting"]),
+        .executableTarget(name: "CollapseCLI", dependencies: [
+            "Benchmarks", "CorpusStore", "Tokenization", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Storage"]),
+        .testTarget(name: "CorpusStoreTests", dependencies: ["CorpusStore", "Tokenization", "Storage", "ZIPFoundation"]),
+        .testTarget(name: "CLITests", dependencies: ["CollapseCLI"]),
+    ]
+)

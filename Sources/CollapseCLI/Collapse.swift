@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Collapse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collapse",
+        abstract: "A lab for model collapse: language models trained on their predecessors' text.",
+        subcommands: [CorpusCommand.self, BenchCommand.self])
+}

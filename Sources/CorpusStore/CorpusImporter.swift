@@ -1,0 +1,134 @@
+import Foundation
+import Reporting
+import Storage
+import Tokenization
+
+/// How to turn a text corpus into a corpus directory.
+public struct ImportOptions: Sendable {
+    public var tokenizer: TokenizerKind = .icu
+    public var blockSize = 64
+    /// Training tokens seen fewer times map to `<unk>`.
+    public var minimumCount = 1
+    /// At most this many vocabulary ids, specials included.
+    public var maximumVocabularySize: Int?
+    /// Replace an existing corpus of the same name.
+    public var replaceExisting = false
+
+    public init() {}
+}
+
+/// Finds the split files of a WikiText-style directory.
+public enum WikiTextLayout {
+    /// Accepted names, in order of preference: `train.txt`…, `wiki.train.tokens`…, `wiki.train.raw`….
+    static let patterns: [@Sendable (Split) -> String] = [
+        { "\($0.rawValue).txt" },
+        { "wiki.\($0.rawValue).tokens" },
+        { "wiki.\($0.rawValue).raw" },
+    ]
+
+    /// The path of each split's file in `directory`.
+    public static func locate(in directory: String) throws -> [Split: String] {
+        guard FileSystem.isDirectory(directory) else {
+            throw CollapseError(FileSystem.exists(directory) ? "not a directory" : "no such directory", path: directory)
+        }
+        for pattern in patterns {
+            let paths = Dictionary(uniqueKeysWithValues: Split.allCases.map { ($0, "\(directory)/\(pattern($0))") })
+            let present = paths.filter { FileSystem.exists($0.value) }
+            if present.isEmpty { continue }
+            if let missing = Split.allCases.first(where: { present[$0] == nil }) {
+                throw CollapseError("has \(FileSystem.lastComponent(of: present.values.sorted()[0])) but no \(pattern(missing))", path: directory)
+            }
+            return paths
+        }
+        throw CollapseError("no WikiText-style split files (expected train.txt, valid.txt, test.txt or wiki.{train,valid,test}.{tokens,raw})", path: directory)
+    }
+}
+
+/// Imports a WikiText-style directory into `<root>/<name>/`: the vocabulary from the training
+/// split, then each split as blocks and text. Everything is written into a temporary directory
+/// that replaces the destination only when all of it succeeded, so a failed import changes
+/// nothing.
+public enum CorpusImporter {
+    @discardableResult
+    public static func importDirectory(_ source: String, name: String, root: String, options: ImportOptions) throws -> Corpus {
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
+            throw CollapseError("corpus name '\(name)' must be a plain directory name")
+        }
+        guard options.blockSize >= 2 else { throw CollapseError("block size must be at least 2 (got \(options.blockSize))") }
+        guard options.minimumCount >= 1 else { throw CollapseError("minimum count must be at least 1 (got \(options.minimumCount))") }
+        let files = try WikiTextLayout.locate(in: source)
+        let destination = "\(root)/\(name)"
+        if FileSystem.exists(destination) && !options.replaceExisting {
+            throw CollapseError("already exists (use --force to replace it)", path: destination)
+        }
+        try FileSystem.createDirectory(root)
+        let staging = "\(root)/.\(name).importing-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileSystem.remove(staging)
+        try FileSystem.createDirectory(staging)
+        var committed = false
+        defer { if !committed { try? FileSystem.remove(staging) } }
+
+        let trainPath = files[.train]!
+        var counts = TokenCounts()
+        try scan(trainPath, options.tokenizer, stage: "count train", into: &counts)
+        let vocabulary = try Vocabulary.build(
+            from: counts, tokenizer: options.tokenizer,
+            minimumCount: options.minimumCount, maximumSize: options.maximumVocabularySize)
+        try vocabulary.save(to: "\(staging)/\(Corpus.vocabularyName)")
+
+        var records: [CorpusManifest.SplitRecord] = []
+        for split in Split.allCases {
+            let path = files[split]!
+            let writer = try SplitWriter(basePath: "\(staging)/\(split.rawValue)", vocabulary: vocabulary, blockSize: options.blockSize)
+            let encoder = BlockEncoder(vocabulary: vocabulary, blockSize: options.blockSize) { try writer.append($0) }
+            let statistics: TextStatistics
+            let encoded: BlockEncoder
+            if split == .train {
+                var sink = encoder
+                try scan(path, options.tokenizer, stage: "encode train", into: &sink)
+                encoded = sink
+                statistics = counts.statistics(blockSize: options.blockSize)
+            } else {
+                var sink = TeeSink(TokenCounts(), encoder)
+                try scan(path, options.tokenizer, stage: "encode \(split.rawValue)", into: &sink)
+                encoded = sink.second
+                statistics = sink.first.statistics(blockSize: options.blockSize)
+            }
+            guard encoded.blockCount > 0 else {
+                throw CollapseError(encoded.tokenCount == 0
+                    ? "no tokens: the corpus is empty"
+                    : "corpus shorter than one block: \(encoded.tokenCount) tokens, blocks have \(options.blockSize)", path: path)
+            }
+            try writer.finish()
+            let header = try BlockFileReader(path: "\(staging)/\(split.rawValue).blocks").header
+            records.append(.init(split: split, source: path, statistics: statistics,
+                                 unknownTokens: encoded.unknownCount, blocksChecksum: header.payloadChecksum.hexDigits))
+        }
+        let manifest = CorpusManifest(
+            format: CorpusManifest.currentFormat, name: name, source: source, tokenizer: options.tokenizer,
+            blockSize: options.blockSize,
+            vocabulary: .init(hash: vocabulary.hash.hexDigits, size: vocabulary.count,
+                              minimumCount: options.minimumCount, maximumSize: options.maximumVocabularySize),
+            splits: records)
+        try FileSystem.writeText(try manifest.encoded(), to: "\(staging)/\(Corpus.manifestName)")
+
+        // Swap the finished directory in; the old one (if replacing) is removed only afterwards.
+        let retired = "\(root)/.\(name).replaced-\(ProcessInfo.processInfo.processIdentifier)"
+        if FileSystem.exists(destination) { try FileSystem.move(destination, to: retired) }
+        try FileSystem.move(staging, to: destination)
+        committed = true
+        try FileSystem.remove(retired)
+        return try Corpus(path: destination)
+    }
+
+    static func scan<Sink: TokenSink>(_ path: String, _ tokenizer: TokenizerKind, stage: String, into sink: inout Sink) throws {
+        let file = try InputFile(path: path)
+        let progress = ProgressReporter(stage: stage, total: file.size, unit: "B")
+        var last = 0
+        try TextScanner.scan(file, tokenizer: try tokenizer.makeTokenizer(), into: &sink) { done in
+            progress.advance(by: done - last)
+            last = done
+        }
+        progress.finish()
+    }
+}

@@ -1,0 +1,155 @@
+import CZstd
+
+/// Streaming zstd compression into an `OutputFile`.
+///
+/// Frames carry zstd's own content checksum, so a damaged stream is caught while reading even
+/// before a format's own checksum is compared.
+public final class ZstdOutputStream {
+    private let file: OutputFile
+    private let context: OpaquePointer
+    private var output: [UInt8]
+    /// Uncompressed bytes accepted so far.
+    public private(set) var inputCount = 0
+
+    public init(file: OutputFile, level: Int32 = 3) throws {
+        guard let context = ZSTD_createCCtx() else { throw CollapseError("zstd: out of memory", path: file.path) }
+        self.file = file
+        self.context = context
+        output = [UInt8](repeating: 0, count: ZSTD_CStreamOutSize())
+        try check(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level))
+        try check(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1))
+    }
+
+    deinit { ZSTD_freeCCtx(context) }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        inputCount += bytes.count
+        var input = ZSTD_inBuffer(src: bytes.baseAddress, size: bytes.count, pos: 0)
+        while input.pos < input.size {
+            try drive(&input, ZSTD_e_continue)
+        }
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    public func write(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Ends the frame. The file still needs `commit()`.
+    public func finish() throws {
+        var input = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
+        while try drive(&input, ZSTD_e_end) != 0 {}
+    }
+
+    @discardableResult
+    private func drive(_ input: inout ZSTD_inBuffer, _ mode: ZSTD_EndDirective) throws -> Int {
+        try output.withUnsafeMutableBytes { buffer in
+            var out = ZSTD_outBuffer(dst: buffer.baseAddress, size: buffer.count, pos: 0)
+            let remaining = ZSTD_compressStream2(context, &out, &input, mode)
+            try check(remaining)
+            try file.write(UnsafeRawBufferPointer(rebasing: buffer[..<out.pos]))
+            return remaining
+        }
+    }
+
+    private func check(_ code: Int) throws {
+        if ZSTD_isError(code) != 0 {
+            throw CollapseError("zstd: \(String(cString: ZSTD_getErrorName(code)))", path: file.path)
+        }
+    }
+}
+
+/// Streaming zstd decompression from any byte source (usually an `InputFile` positioned at the
+/// start of the compressed data). Reports truncation and corruption as errors naming the file.
+public final class ZstdInputStream: ByteSource {
+    private var source: any ByteSource
+    private let context: OpaquePointer
+    private var input: [UInt8]
+    private var inputStart = 0
+    private var inputEnd = 0
+    private var sourceEnded = false
+    // zstd's hint: 0 once a frame is complete, so end of input then is a clean end.
+    private var frameRemaining = 0
+    private var sawInput = false
+
+    public var path: String { source.path }
+
+    public init(source: any ByteSource) throws {
+        guard let context = ZSTD_createDCtx() else { throw CollapseError("zstd: out of memory", path: source.path) }
+        self.source = source
+        self.context = context
+        input = [UInt8](repeating: 0, count: ZSTD_DStreamInSize())
+    }
+
+    deinit { ZSTD_freeDCtx(context) }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard !buffer.isEmpty else { return 0 }
+        while true {
+            if inputStart == inputEnd && !sourceEnded {
+                inputEnd = try input.withUnsafeMutableBytes { try source.read(into: $0) }
+                inputStart = 0
+                if inputEnd == 0 { sourceEnded = true } else { sawInput = true }
+            }
+            // Called even with no input left: zstd may still hold output to flush.
+            let produced: Int = try input.withUnsafeBytes { raw in
+                var inBuffer = ZSTD_inBuffer(src: raw.baseAddress, size: inputEnd, pos: inputStart)
+                var outBuffer = ZSTD_outBuffer(dst: buffer.baseAddress, size: buffer.count, pos: 0)
+                let hint = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
+                if ZSTD_isError(hint) != 0 {
+                    throw CollapseError("compressed data is corrupt (zstd: \(String(cString: ZSTD_getErrorName(hint))))", path: path)
+                }
+                // A call that moved nothing reports what the *next* frame needs: not a truncation.
+                if inBuffer.pos > inputStart || outBuffer.pos > 0 { frameRemaining = hint }
+                inputStart = inBuffer.pos
+                return outBuffer.pos
+            }
+            if produced > 0 { return produced }
+            if inputStart == inputEnd && sourceEnded {
+                if frameRemaining != 0 || !sawInput {
+                    throw CollapseError(sawInput ? "compressed data is truncated" : "compressed data is empty", path: path)
+                }
+                return 0
+            }
+        }
+    }
+
+    /// Reads until `buffer` is full or the stream ends; returns the number of bytes read.
+    public func readFully(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            if count == 0 { break }
+            filled += count
+        }
+        return filled
+    }
+}
+
+/// One-shot helpers.
+public enum Zstd {
+    /// zstd's library version, e.g. "1.5.4".
+    public static var version: String { String(cString: ZSTD_versionString()) }
+
+    /// Compresses a buffer in memory (for measurements and small artifacts).
+    public static func compress(_ bytes: UnsafeRawBufferPointer, level: Int32 = 3) -> [UInt8] {
+        let bound = ZSTD_compressBound(bytes.count)
+        var output = [UInt8](repeating: 0, count: bound)
+        let size = output.withUnsafeMutableBytes {
+            ZSTD_compress($0.baseAddress, bound, bytes.baseAddress, bytes.count, level)
+        }
+        precondition(ZSTD_isError(size) == 0, "zstd compression into a bound-sized buffer cannot fail")
+        output.removeSubrange(size...)
+        return output
+    }
+
+    /// Opens a file for reading, decompressing when its name ends in `.zst`.
+    public static func openReading(path: String) throws -> any ByteSource {
+        let file = try InputFile(path: path)
+        return path.hasSuffix(".zst") ? try ZstdInputStream(source: file) : file
+    }
+}

@@ -1,0 +1,193 @@
+import Storage
+
+/// Tokens with a fixed meaning. Their ids are the first four, in this order.
+public enum SpecialToken: Int32, CaseIterable, Sendable {
+    /// Any token outside the vocabulary (and WikiText's literal `<unk>`).
+    case unknown = 0
+    /// Start of a sequence: context only, never predicted or generated.
+    case startOfSequence = 1
+    /// End of a sequence: used by sentence-mode n-gram models; never generated.
+    case endOfSequence = 2
+    /// End of a line of the source text, part of the token stream.
+    case endOfLine = 3
+
+    public var text: String {
+        switch self {
+        case .unknown: "<unk>"
+        case .startOfSequence: "<s>"
+        case .endOfSequence: "</s>"
+        case .endOfLine: "<eos>"
+        }
+    }
+
+    public var id: Int32 { rawValue }
+}
+
+/// The fixed mapping between tokens and ids of one corpus, built from its real training split.
+///
+/// Ids 0–3 are the special tokens; the rest are ordered by descending count, ties by the
+/// token's bytes. Saved as a UTF-8 text file with counts and a hash of its contents; corpora and
+/// models record that hash and are refused with any other vocabulary.
+public struct Vocabulary: Sendable, Equatable {
+    /// Tokens by id.
+    public let tokens: [String]
+    /// Training-split occurrences by id (`<unk>` includes the tokens mapped to it).
+    public let counts: [Int]
+    public let tokenizer: TokenizerKind
+    /// XXH64 of the canonical file contents: the vocabulary's identity.
+    public let hash: UInt64
+    private let table: TokenTable
+
+    public var count: Int { tokens.count }
+
+    public static func == (lhs: Vocabulary, rhs: Vocabulary) -> Bool { lhs.hash == rhs.hash }
+
+    /// - Precondition: the first four tokens are the special tokens in order, tokens are unique.
+    init(tokens: [String], counts: [Int], tokenizer: TokenizerKind) {
+        var table = TokenTable(minimumCapacity: tokens.count)
+        for token in tokens { table.insert(token) }
+        precondition(table.count == tokens.count, "vocabulary tokens must be unique")
+        self.tokens = tokens
+        self.counts = counts
+        self.tokenizer = tokenizer
+        self.table = table
+        hash = XXHash64.hash(Self.body(tokens: tokens, counts: counts, tokenizer: tokenizer))
+    }
+
+    /// Builds a vocabulary from the counts of a training split. O(V log V).
+    /// - Parameters:
+    ///   - minimumCount: tokens seen fewer times map to `<unk>`.
+    ///   - maximumSize: at most this many ids in all (specials included); the rarest tokens
+    ///     beyond it map to `<unk>`.
+    public static func build(from counts: TokenCounts, tokenizer: TokenizerKind,
+                             minimumCount: Int = 1, maximumSize: Int? = nil) throws -> Vocabulary {
+        if let maximumSize, maximumSize < SpecialToken.allCases.count + 1 {
+            throw CollapseError("a vocabulary needs room for the \(SpecialToken.allCases.count) special tokens and at least one word (--max-size \(maximumSize))")
+        }
+        var specialCounts = [Int](repeating: 0, count: SpecialToken.allCases.count)
+        specialCounts[Int(SpecialToken.endOfLine.id)] = counts.nonBlankLines
+        var regular: [(bytes: ArraySlice<UInt8>, count: Int)] = []
+        regular.reserveCapacity(counts.table.count)
+        for index in 0..<counts.table.count {
+            let count = counts.counts[index]
+            let key = counts.table.key(index)
+            let special = SpecialToken.allCases.first { $0.text.utf8.elementsEqual(key) }
+            switch special {
+            case .endOfLine?: specialCounts[Int(SpecialToken.endOfLine.id)] += count
+            case .some: specialCounts[Int(SpecialToken.unknown.id)] += count // reserved: literal `<s>`, `</s>` are unknown
+            case nil where count < minimumCount: specialCounts[Int(SpecialToken.unknown.id)] += count
+            case nil: regular.append((key, count))
+            }
+        }
+        regular.sort { $0.count != $1.count ? $0.count > $1.count : $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        if let maximumSize, regular.count > maximumSize - specialCounts.count {
+            let dropped = regular[(maximumSize - specialCounts.count)...]
+            specialCounts[Int(SpecialToken.unknown.id)] += dropped.reduce(0) { $0 + $1.count }
+            regular.removeSubrange((maximumSize - specialCounts.count)...)
+        }
+        return Vocabulary(
+            tokens: SpecialToken.allCases.map(\.text) + regular.map { String(decoding: $0.bytes, as: UTF8.self) },
+            counts: specialCounts + regular.map(\.count),
+            tokenizer: tokenizer)
+    }
+
+    /// The id of a token's bytes: its own, or `<unk>`. O(length) expected.
+    @inline(__always)
+    public func id(of bytes: UnsafeRawBufferPointer) -> Int32 {
+        guard let index = table.index(of: bytes) else { return SpecialToken.unknown.id }
+        // A literal `<s>` or `</s>` in text is not a sequence boundary.
+        return index == Int(SpecialToken.startOfSequence.id) || index == Int(SpecialToken.endOfSequence.id)
+            ? SpecialToken.unknown.id : Int32(index)
+    }
+
+    public func id(of token: String) -> Int32 {
+        var token = token
+        return token.withUTF8 { id(of: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Whether the token has an id of its own.
+    public func contains(_ token: String) -> Bool {
+        table.index(of: token) != nil
+    }
+
+    /// Text for people: tokens joined by single spaces.
+    public func text<S: Sequence>(of ids: S) -> String where S.Element == Int32 {
+        var text = ""
+        for id in ids {
+            if !text.isEmpty { text += " " }
+            text += id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : "<invalid:\(id)>"
+        }
+        return text
+    }
+
+    // MARK: File format
+
+    static let magicLine = "# ModelCollapse vocabulary 1"
+
+    /// The hashed part of the file: the tokenizer and every `token<TAB>count` line.
+    private static func body(tokens: [String], counts: [Int], tokenizer: TokenizerKind) -> String {
+        var body = "tokenizer \(tokenizer.rawValue)\n"
+        for (token, count) in zip(tokens, counts) { body += "\(token)\t\(count)\n" }
+        return body
+    }
+
+    /// The file's text: a header (format, tokenizer, size, hash) then `token<TAB>count` per id.
+    public func fileContents() -> String {
+        var text = "\(Self.magicLine)\n# tokenizer \(tokenizer.rawValue)\n# entries \(count)\n# hash \(hash.hexDigits)\n"
+        for (token, count) in zip(tokens, counts) { text += "\(token)\t\(count)\n" }
+        return text
+    }
+
+    public func save(to path: String) throws {
+        try FileSystem.writeText(fileContents(), to: path)
+    }
+
+    /// Loads and checks a vocabulary file: header, entry count, hash, special tokens, uniqueness.
+    public static func load(from path: String) throws -> Vocabulary {
+        let text = try InputFile.readText(path: path)
+        func fail(_ problem: String) -> CollapseError { CollapseError(problem, path: path) }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        guard lines.count >= 4, lines[0] == magicLine else {
+            throw fail("not a ModelCollapse vocabulary (first line should be '\(magicLine)')")
+        }
+        func header(_ index: Int, _ key: String) throws -> Substring {
+            let prefix = "# \(key) "
+            guard lines[index].hasPrefix(prefix) else { throw fail("line \(index + 1): expected '\(prefix)…'") }
+            return lines[index].dropFirst(prefix.count)
+        }
+        guard let tokenizer = TokenizerKind(rawValue: String(try header(1, "tokenizer"))) else {
+            throw fail("line 2: unknown tokenizer '\(try header(1, "tokenizer"))'")
+        }
+        guard let entries = Int(try header(2, "entries")) else { throw fail("line 3: entry count is not a number") }
+        guard let recordedHash = UInt64(hexDigits: try header(3, "hash")) else { throw fail("line 4: hash is not 16 hex digits") }
+        let body = lines[4...]
+        guard body.count == entries else {
+            throw fail("header says \(entries) entries but the file has \(body.count)")
+        }
+        var tokens: [String] = []
+        var counts: [Int] = []
+        tokens.reserveCapacity(entries)
+        counts.reserveCapacity(entries)
+        for (offset, line) in body.enumerated() {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 2, !fields[0].isEmpty, let count = Int(fields[1]), count >= 0 else {
+                throw fail("line \(offset + 5): expected 'token<TAB>count'")
+            }
+            tokens.append(String(fields[0]))
+            counts.append(count)
+        }
+        let actualHash = XXHash64.hash(Self.body(tokens: tokens, counts: counts, tokenizer: tokenizer))
+        guard actualHash == recordedHash else {
+            throw fail("contents do not match the recorded hash \(recordedHash.hexDigits) (edited by hand?)")
+        }
+        for special in SpecialToken.allCases where tokens.count <= Int(special.id) || tokens[Int(special.id)] != special.text {
+            throw fail("id \(special.id) must be the special token \(special.text)")
+        }
+        var seen = Set<String>()
+        for (id, token) in tokens.enumerated() where !seen.insert(token).inserted {
+            throw fail("token '\(token)' appears twice (id \(id))")
+        }
+        return Vocabulary(tokens: tokens, counts: counts, tokenizer: tokenizer)
+    }
+}
