@@ -77,8 +77,12 @@ public enum CorpusFetcher {
             try FileSystem.createDirectory(String(target[..<target.lastIndex(of: "/")!]))
             let output = try OutputFile(path: target)
             do {
-                _ = try archive.extract(entry) { data in
+                let checksum = try archive.extract(entry) { data in
                     try data.withUnsafeBytes { try output.write($0) }
+                }
+                // ZIPFoundation computes the CRC but leaves the comparison to the caller.
+                guard checksum == entry.checksum else {
+                    throw CollapseError("archive entry '\(entry.path)' fails its CRC check (damaged download?)", path: archivePath)
                 }
             } catch let error as CollapseError {
                 throw error

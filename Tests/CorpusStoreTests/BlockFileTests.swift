@@ -1,0 +1,92 @@
+import Testing
+@testable import CorpusStore
+@testable import Storage
+@testable import Tokenization
+
+@Suite struct BlockFileTests {
+    let vocabulary: Vocabulary
+    let otherVocabulary: Vocabulary
+
+    init() throws {
+        var counts = TokenCounts()
+        try TextScanner.scan((0..<300).map { "w\($0)" }.joined(separator: " ") + "\n", tokenizer: WhitespaceTokenizer(), into: &counts)
+        vocabulary = try Vocabulary.build(from: counts, tokenizer: .whitespace)
+        otherVocabulary = try Vocabulary.build(from: counts, tokenizer: .whitespace, maximumSize: 100)
+    }
+
+    func randomBlocks(count: Int, size: Int) -> [[Int32]] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in (0..<size).map { _ in Int32.random(in: 0..<Int32(vocabulary.count), using: &generator) } }
+    }
+
+    func write(_ blocks: [[Int32]], to path: String, size: Int) throws {
+        let writer = try BlockFileWriter(path: path, vocabulary: vocabulary, blockSize: size)
+        for block in blocks { try writer.append(block) }
+        try writer.finish()
+    }
+
+    @Test func roundTripIsExactAndRewritingIsByteIdentical() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileSystem.remove(directory) }
+        let blocks = randomBlocks(count: 500, size: 64)
+        try write(blocks, to: "\(directory)/a.blocks", size: 64)
+        let reader = try BlockFileReader(path: "\(directory)/a.blocks", vocabulary: vocabulary)
+        #expect(reader.blockCount == 500 && reader.blockSize == 64)
+        var read: [[Int32]] = []
+        try reader.forEachBlock { read.append(Array($0)) }
+        #expect(read == blocks)
+        try write(read, to: "\(directory)/b.blocks", size: 64)
+        #expect(try fileBytes("\(directory)/a.blocks") == fileBytes("\(directory)/b.blocks"))
+    }
+
+    @Test func everyFlippedByteIsDetected() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileSystem.remove(directory) }
+        let path = "\(directory)/a.blocks"
+        try write(randomBlocks(count: 20, size: 16), to: path, size: 16)
+        let original = try fileBytes(path)
+        // Every header byte, and a spread of payload bytes including the last.
+        let positions = Array(0..<BlockFileHeader.size) + Array(stride(from: BlockFileHeader.size, to: original.count, by: 7)) + [original.count - 1]
+        for position in positions {
+            var damaged = original
+            damaged[position] ^= 0x01
+            try writeBytes(damaged, to: path)
+            #expect(throws: CollapseError.self, "flipped byte \(position) went unnoticed") {
+                try BlockFileReader(path: path, vocabulary: vocabulary).verify()
+            }
+        }
+    }
+
+    @Test func truncationIsDetected() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileSystem.remove(directory) }
+        let path = "\(directory)/a.blocks"
+        try write(randomBlocks(count: 50, size: 64), to: path, size: 64)
+        let original = try fileBytes(path)
+        for keep in [0, 10, BlockFileHeader.size, BlockFileHeader.size + 20, original.count / 2, original.count - 1] {
+            try writeBytes(Array(original[..<keep]), to: path)
+            #expect(throws: CollapseError.self, "truncation to \(keep) bytes went unnoticed") {
+                try BlockFileReader(path: path, vocabulary: vocabulary).verify()
+            }
+        }
+    }
+
+    @Test func fileFromAnotherVocabularyIsRefused() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileSystem.remove(directory) }
+        let path = "\(directory)/a.blocks"
+        try write(randomBlocks(count: 3, size: 8), to: path, size: 8)
+        do {
+            _ = try BlockFileReader(path: path, vocabulary: otherVocabulary)
+            Issue.record("a block file from another vocabulary was accepted")
+        } catch let error as CollapseError {
+            #expect(error.path == path && error.problem.contains("another vocabulary"))
+        }
+    }
+
+    @Test func smallVocabulariesStoreTwoBytesPerId() {
+        #expect(BlockFileHeader.idWidth(forVocabularySize: 33_280) == 2)
+        #expect(BlockFileHeader.idWidth(forVocabularySize: 65_536) == 2)
+        #expect(BlockFileHeader.idWidth(forVocabularySize: 65_537) == 4)
+    }
+}
