@@ -1,5 +1,7 @@
 import ArgumentParser
 import CorpusStore
+import Reporting
+import Storage
 import Tokenization
 
 extension TokenizerKind: ExpressibleByArgument {}
@@ -8,7 +10,7 @@ struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
         abstract: "Bring in, fetch and inspect corpora.",
-        subcommands: [Import.self, Stats.self, Fetch.self])
+        subcommands: [Import.self, Stats.self, Fetch.self, CompareTokenizers.self])
 
     struct Location: ParsableArguments {
         @Option(name: .customLong("corpora"), help: "Directory that holds corpora.")
@@ -100,3 +102,22 @@ struct CorpusCommand: ParsableCommand {
 }
 
 extension KnownCorpus: ExpressibleByArgument {}
+
+extension CorpusCommand {
+    struct CompareTokenizers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "compare-tokenizers",
+            abstract: "How ICU tokenization differs from whitespace tokenization on a text file.",
+            discussion: "Groups whitespace tokens that ICU splits or drops by shape: letters become a, digits 9 (runs collapsed), ICU's pieces are separated by spaces.")
+
+        @Argument(help: "A text file (.zst allowed).")
+        var path: String
+        @Option(help: "Show at most this many kinds.")
+        var limit = 40
+
+        func run() throws {
+            let comparison = try TokenizerComparison.compare(try Zstd.openReading(path: path))
+            print(comparison.rendered(limit: limit), terminator: "")
+        }
+    }
+}

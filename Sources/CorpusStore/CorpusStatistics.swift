@@ -27,6 +27,9 @@ public struct StatisticsReport: Codable, Sendable {
             for record in corpus.manifest.splits {
                 let reader = try corpus.blocks(record.split)
                 try reader.verify()
+                guard reader.header.payloadChecksum.hexDigits == record.blocksChecksum else {
+                    throw CollapseError("is not the block file the manifest records (checksum \(reader.header.payloadChecksum.hexDigits), expected \(record.blocksChecksum))", path: reader.path)
+                }
                 guard reader.blockCount == record.statistics.blocks else {
                     throw CollapseError("holds \(reader.blockCount) blocks but the manifest records \(record.statistics.blocks)", path: reader.path)
                 }

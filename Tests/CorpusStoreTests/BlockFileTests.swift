@@ -84,6 +84,22 @@ import Testing
         }
     }
 
+    @Test func largeVocabulariesRoundTripWithFourBytesPerId() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileSystem.remove(directory) }
+        var counts = TokenCounts()
+        try TextScanner.scan((0..<70_000).map { "t\($0)" }.joined(separator: " ") + "\n", tokenizer: WhitespaceTokenizer(), into: &counts)
+        let large = try Vocabulary.build(from: counts, tokenizer: .whitespace)
+        let path = "\(directory)/large.blocks"
+        let block: [Int32] = [0, 3, 65_535, 65_536, 69_999, Int32(large.count - 1)]
+        let writer = try BlockFileWriter(path: path, vocabulary: large, blockSize: block.count)
+        try writer.append(block)
+        try writer.finish()
+        let reader = try BlockFileReader(path: path, vocabulary: large)
+        #expect(reader.header.idWidth == 4)
+        #expect(try reader.readAll() == block)
+    }
+
     @Test func smallVocabulariesStoreTwoBytesPerId() {
         #expect(BlockFileHeader.idWidth(forVocabularySize: 33_280) == 2)
         #expect(BlockFileHeader.idWidth(forVocabularySize: 65_536) == 2)

@@ -144,6 +144,14 @@ import Testing
         }
     }
 
+    @Test func statisticsRefuseABlockFileSwappedForAnother() throws {
+        try withExistingCorpus { root in
+            let corpus = "\(root)/Corpora/tiny"
+            try writeBytes(try fileBytes("\(corpus)/test.blocks"), to: "\(corpus)/valid.blocks")
+            #expect(throws: CollapseError.self) { try StatisticsReport.measure(corpus, tokenizer: .whitespace, blockSize: 8) }
+        }
+    }
+
     @Test func statisticsReportDamagedBlockFile() throws {
         try withExistingCorpus { root in
             let path = "\(root)/Corpora/tiny/valid.blocks"
