@@ -25,7 +25,8 @@ let package = Package(
             "Storage", "Tokenization", "Reporting",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "Reporting"]),
+        .target(name: "NGram", dependencies: ["Storage", "Tokenization"]),
+        .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "Reporting"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
             "Benchmarks", "CorpusStore", "Tokenization", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Storage"]),
         .testTarget(name: "CorpusStoreTests", dependencies: ["CorpusStore", "Tokenization", "Storage", "ZIPFoundation"]),
+        .testTarget(name: "NGramTests", dependencies: ["NGram", "Tokenization", "Storage"]),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI"]),
     ]
 )

@@ -100,6 +100,17 @@ public struct Vocabulary: Sendable, Equatable {
             ? SpecialToken.unknown.id : Int32(index)
     }
 
+    /// The id of a token's bytes if it has one of its own (`<s>`/`</s>` literals have none).
+    @inline(__always)
+    public func lookup(_ bytes: UnsafeRawBufferPointer) -> Int32? {
+        let id = self.id(of: bytes)
+        return id != SpecialToken.unknown.id || isUnknownLiteral(bytes) ? id : nil
+    }
+
+    private func isUnknownLiteral(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.elementsEqual(SpecialToken.unknown.text.utf8)
+    }
+
     public func id(of token: String) -> Int32 {
         var token = token
         return token.withUTF8 { id(of: UnsafeRawBufferPointer($0)) }

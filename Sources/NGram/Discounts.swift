@@ -1,0 +1,44 @@
+import Storage
+
+/// Stage 3: modified Kneser-Ney discounts for one order, from the count-of-counts of adjusted
+/// counts (Chen & Goodman 1998, eq. 26): with Y = t1 / (t1 + 2 t2),
+/// D1 = 1 − 2Y t2/t1, D2 = 2 − 3Y t3/t2, D3+ = 3 − 4Y t4/t3.
+public struct Discounts: Sendable, Equatable, Codable {
+    public var d1: Double
+    public var d2: Double
+    public var d3: Double
+
+    public init(d1: Double, d2: Double, d3: Double) {
+        self.d1 = d1
+        self.d2 = d2
+        self.d3 = d3
+    }
+
+    /// - Parameter countOfCounts: t1…t4, the number of n-grams with adjusted count 1…4.
+    public init(countOfCounts t: [Int], order: Int) throws {
+        guard t.count >= 4, t[0] > 0, t[1] > 0, t[2] > 0, t[3] > 0 else {
+            throw CollapseError("too little training data for modified Kneser-Ney at order \(order): the number of \(order)-grams seen 1, 2, 3 and 4 times must all be non-zero (got \(t.prefix(4).map(String.init).joined(separator: ", ")))")
+        }
+        let (t1, t2, t3, t4) = (Double(t[0]), Double(t[1]), Double(t[2]), Double(t[3]))
+        let y = t1 / (t1 + 2 * t2)
+        d1 = 1 - 2 * y * t2 / t1
+        d2 = 2 - 3 * y * t3 / t2
+        d3 = 3 - 4 * y * t4 / t3
+        for (name, value, limit) in [("D1", d1, 1.0), ("D2", d2, 2.0), ("D3+", d3, 3.0)] where !(value > 0 && value < limit) {
+            throw CollapseError("modified Kneser-Ney discount \(name) at order \(order) is \(value), outside (0, \(limit)): the counts are too irregular (is the training data tiny or duplicated?)")
+        }
+    }
+
+    /// The discount for an adjusted count ≥ 1.
+    @inline(__always)
+    public func discount(_ count: Int32) -> Double {
+        count == 1 ? d1 : count == 2 ? d2 : d3
+    }
+
+    /// Count-of-counts t1…t4 of a list of adjusted counts.
+    static func countOfCounts(_ counts: [Int32]) -> [Int] {
+        var t = [0, 0, 0, 0]
+        for count in counts where count >= 1 && count <= 4 { t[Int(count) - 1] += 1 }
+        return t
+    }
+}

@@ -1,0 +1,129 @@
+import Storage
+import Tokenization
+
+/// Training sequences as one flat array of word ids with boundaries. Each sequence is scored and
+/// counted as `<s> w1 … wn </s>`; `<s>` and `</s>` are added by the model, not stored here.
+public struct TrainingSequences: Sendable {
+    public private(set) var tokens: [Int32] = []
+    /// `ends[i]`: one past the last token of sequence i.
+    public private(set) var ends: [Int] = []
+
+    public init() {}
+
+    public mutating func append<C: Collection>(_ sequence: C) where C.Element == Int32 {
+        tokens.append(contentsOf: sequence)
+        ends.append(tokens.count)
+    }
+
+    public var count: Int { ends.count }
+
+    public func forEach(_ body: (ArraySlice<Int32>) throws -> Void) rethrows {
+        var start = 0
+        for end in ends {
+            try body(tokens[start..<end])
+            start = end
+        }
+    }
+}
+
+/// Stages 1 and 2 of estimation (as in KenLM's lmplz): counting n-grams and adjusting counts.
+///
+/// N-grams are stored as a *reverse trie*: an n-gram's key is the index of its suffix (drop the
+/// first word) at the order below plus its first word, so one lookup per order extends a match
+/// leftwards. Order 1 is dense: a unigram's index is its word id.
+///
+/// Adjusted counts (Chen & Goodman; Kneser-Ney continuation counts): at the highest order, and
+/// for n-grams that start with `<s>` (nothing can precede them), the raw count; otherwise the
+/// number of distinct words seen to the left. O(tokens × order) expected time.
+struct NGramCounts {
+    let order: Int
+    let vocabularySize: Int
+    /// Per order n ≥ 2 (index n): the hash index of n-grams.
+    var indices: [NGramIndex]
+    /// Per order n ≥ 1, by n-gram index: the adjusted count.
+    var adjusted: [[Int32]]
+    /// Per order n ≥ 2, by n-gram index: the index of its context (first n−1 words) at n−1.
+    var contexts: [[Int32]]
+    /// Per order n ≥ 2, by n-gram index: its last word.
+    var words: [[Int32]]
+    /// Per order n ≥ 2, by n-gram index: its first word (the low half of its key).
+    var firsts: [[Int32]]
+    /// Per order n ≥ 2, by n-gram index: the index of its suffix at n−1.
+    var suffixes: [[Int32]]
+
+    /// Counts `<s> sequence </s>` for every sequence.
+    /// - Precondition: `order >= 2`, ids < vocabularySize.
+    init(_ sequences: TrainingSequences, order: Int, vocabularySize: Int,
+         start: Int32 = SpecialToken.startOfSequence.id, end: Int32 = SpecialToken.endOfSequence.id) {
+        precondition(order >= 2)
+        self.order = order
+        self.vocabularySize = vocabularySize
+        // The padded stream: <s> w1 … wn </s> per sequence.
+        var stream: [Int32] = []
+        var sequenceStart: [Int32] = []   // per stream position: where its sequence's <s> is
+        stream.reserveCapacity(sequences.tokens.count + 2 * sequences.count)
+        sequenceStart.reserveCapacity(stream.capacity)
+        sequences.forEach { sequence in
+            let first = Int32(stream.count)
+            stream.append(start)
+            stream.append(contentsOf: sequence)
+            stream.append(end)
+            sequenceStart.append(contentsOf: repeatElement(first, count: sequence.count + 2))
+        }
+
+        indices = [NGramIndex(expectedCount: 0), NGramIndex(expectedCount: 0)]
+        adjusted = [[], [Int32](repeating: 0, count: vocabularySize)]
+        contexts = [[], []]
+        words = [[], []]
+        firsts = [[], []]
+        suffixes = [[], []]
+        // Index at the order below of the n-gram ending at each position (order 1: the word).
+        var previous = stream
+        for n in 2...order {
+            var index = NGramIndex(expectedCount: n == 2 ? stream.count / 4 : indices[n - 1].count)
+            var current = [Int32](repeating: -1, count: stream.count)
+            var context: [Int32] = [], word: [Int32] = [], first: [Int32] = [], suffix: [Int32] = []
+            var raw: [Int32] = []
+            stream.withUnsafeBufferPointer { stream in
+                sequenceStart.withUnsafeBufferPointer { sequenceStart in
+                    for position in 0..<stream.count {
+                        let firstPosition = position - n + 1
+                        let startsSequence = firstPosition == Int(sequenceStart[position])
+                        guard firstPosition >= Int(sequenceStart[position]) else { continue }
+                        let suffixIndex = previous[position]
+                        let (j, inserted) = index.insert(NGramIndex.key(suffix: suffixIndex, first: stream[firstPosition]))
+                        if inserted {
+                            context.append(previous[position - 1])
+                            word.append(stream[position])
+                            first.append(stream[firstPosition])
+                            suffix.append(suffixIndex)
+                            raw.append(0)
+                            // A new left extension of the suffix: its continuation count grows.
+                            adjusted[n - 1][Int(suffixIndex)] += 1
+                        }
+                        // Raw counts matter only where they are the adjusted counts.
+                        if n == order || startsSequence { raw[Int(j)] += 1 }
+                        current[position] = j
+                    }
+                }
+            }
+            // Below the highest order, n-grams that start with <s> keep their raw counts.
+            var counts = n == order ? raw : [Int32](repeating: 0, count: raw.count)
+            if n < order {
+                for j in 0..<first.count where first[j] == start { counts[j] = raw[j] }
+            }
+            indices.append(index)
+            adjusted.append(counts)
+            contexts.append(context)
+            words.append(word)
+            firsts.append(first)
+            suffixes.append(suffix)
+            previous = current
+        }
+    }
+
+    /// Number of n-grams of order n (for n = 1: words with a non-zero adjusted count).
+    func count(order n: Int) -> Int {
+        n == 1 ? adjusted[1].count { $0 > 0 } : adjusted[n].count
+    }
+}

@@ -1,0 +1,81 @@
+import Storage
+import Tokenization
+
+extension TrainingSequences {
+    /// The sequences of a text in a mode: each non-blank line (sentence mode), or the blocks of
+    /// the `<eos>`-separated token stream (block mode, remainder dropped).
+    ///
+    /// - Parameter unknownID: the id for tokens outside the vocabulary. Scoring passes an id
+    ///   the model does not know (so they score as the unknown word, as in KenLM); corpora map
+    ///   them to `<unk>`.
+    public static func read(_ source: any ByteSource, tokenizer: any Tokenizer, vocabulary: Vocabulary,
+                            mode: SequenceMode, blockSize: Int = 64, unknownID: Int32) throws -> TrainingSequences {
+        switch mode {
+        case .sentence:
+            var collector = SentenceCollector(vocabulary: vocabulary, unknownID: unknownID)
+            try TextScanner.scan(source, tokenizer: tokenizer, into: &collector)
+            return collector.sequences
+        case .block:
+            var sequences = TrainingSequences()
+            var encoder = BlockStreamCollector(vocabulary: vocabulary, blockSize: blockSize, unknownID: unknownID) {
+                sequences.append($0)
+            }
+            try TextScanner.scan(source, tokenizer: tokenizer, into: &encoder)
+            return sequences
+        }
+    }
+}
+
+/// Collects each non-blank line's ids as one sequence.
+struct SentenceCollector: TokenSink {
+    let vocabulary: Vocabulary
+    let unknownID: Int32
+    var sequences = TrainingSequences()
+    private var line: [Int32] = []
+
+    init(vocabulary: Vocabulary, unknownID: Int32) {
+        self.vocabulary = vocabulary
+        self.unknownID = unknownID
+    }
+
+    mutating func token(_ bytes: UnsafeRawBufferPointer) {
+        line.append(vocabulary.lookup(bytes) ?? unknownID)
+    }
+
+    mutating func endLine(tokenCount: Int) {
+        if tokenCount > 0 { sequences.append(line) }
+        line.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The block stream of SPEC §1 with a chosen id for out-of-vocabulary tokens.
+struct BlockStreamCollector: TokenSink {
+    let vocabulary: Vocabulary
+    let blockSize: Int
+    let unknownID: Int32
+    let emit: ([Int32]) -> Void
+    private var pending: [Int32] = []
+
+    init(vocabulary: Vocabulary, blockSize: Int, unknownID: Int32, emit: @escaping ([Int32]) -> Void) {
+        self.vocabulary = vocabulary
+        self.blockSize = blockSize
+        self.unknownID = unknownID
+        self.emit = emit
+    }
+
+    mutating func token(_ bytes: UnsafeRawBufferPointer) {
+        append(vocabulary.lookup(bytes) ?? unknownID)
+    }
+
+    mutating func endLine(tokenCount: Int) {
+        if tokenCount > 0 { append(SpecialToken.endOfLine.id) }
+    }
+
+    private mutating func append(_ id: Int32) {
+        pending.append(id)
+        if pending.count == blockSize {
+            emit(pending)
+            pending.removeAll(keepingCapacity: true)
+        }
+    }
+}
