@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "NGram", dependencies: ["Storage", "Tokenization"]),
         .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "Reporting"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
-            "Benchmarks", "CorpusStore", "Tokenization", "Reporting",
+            "Benchmarks", "CorpusStore", "NGram", "Tokenization", "Reporting", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -5,5 +5,5 @@ struct Collapse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collapse",
         abstract: "A lab for model collapse: language models trained on their predecessors' text.",
-        subcommands: [CorpusCommand.self, BenchCommand.self])
+        subcommands: [CorpusCommand.self, NGramCommand.self, BenchCommand.self])
 }

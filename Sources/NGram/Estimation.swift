@@ -77,6 +77,6 @@ extension NGramModel {
         return NGramModel(
             order: order, vocabularySize: vocabularySize, discounts: discounts, uniformSize: uniformSize,
             unknownLog10: Float(log10(uniform)), indices: counts.indices, log10Probabilities: log10Probabilities,
-            log10Backoffs: log10Backoffs, firsts: counts.firsts, suffixes: counts.suffixes, known: known)
+            log10Backoffs: log10Backoffs, contexts: counts.contexts, known: known)
     }
 }

@@ -44,11 +44,7 @@ struct NGramCounts {
     var adjusted: [[Int32]]
     /// Per order n ≥ 2, by n-gram index: the index of its context (first n−1 words) at n−1.
     var contexts: [[Int32]]
-    /// Per order n ≥ 2, by n-gram index: its last word.
-    var words: [[Int32]]
-    /// Per order n ≥ 2, by n-gram index: its first word (the low half of its key).
-    var firsts: [[Int32]]
-    /// Per order n ≥ 2, by n-gram index: the index of its suffix at n−1.
+    /// Per order n ≥ 2, by n-gram index: the index of its suffix (last n−1 words) at n−1.
     var suffixes: [[Int32]]
 
     /// Counts `<s> sequence </s>` for every sequence.
@@ -74,15 +70,14 @@ struct NGramCounts {
         indices = [NGramIndex(expectedCount: 0), NGramIndex(expectedCount: 0)]
         adjusted = [[], [Int32](repeating: 0, count: vocabularySize)]
         contexts = [[], []]
-        words = [[], []]
-        firsts = [[], []]
         suffixes = [[], []]
         // Index at the order below of the n-gram ending at each position (order 1: the word).
         var previous = stream
         for n in 2...order {
             var index = NGramIndex(expectedCount: n == 2 ? stream.count / 4 : indices[n - 1].count)
             var current = [Int32](repeating: -1, count: stream.count)
-            var context: [Int32] = [], word: [Int32] = [], first: [Int32] = [], suffix: [Int32] = []
+            var context: [Int32] = [], suffix: [Int32] = []
+            var startsWithStart: [Int32] = []   // n-grams that begin with <s>
             var raw: [Int32] = []
             stream.withUnsafeBufferPointer { stream in
                 sequenceStart.withUnsafeBufferPointer { sequenceStart in
@@ -94,9 +89,8 @@ struct NGramCounts {
                         let (j, inserted) = index.insert(NGramIndex.key(suffix: suffixIndex, first: stream[firstPosition]))
                         if inserted {
                             context.append(previous[position - 1])
-                            word.append(stream[position])
-                            first.append(stream[firstPosition])
                             suffix.append(suffixIndex)
+                            if startsSequence { startsWithStart.append(j) }
                             raw.append(0)
                             // A new left extension of the suffix: its continuation count grows.
                             adjusted[n - 1][Int(suffixIndex)] += 1
@@ -110,13 +104,11 @@ struct NGramCounts {
             // Below the highest order, n-grams that start with <s> keep their raw counts.
             var counts = n == order ? raw : [Int32](repeating: 0, count: raw.count)
             if n < order {
-                for j in 0..<first.count where first[j] == start { counts[j] = raw[j] }
+                for j in startsWithStart { counts[Int(j)] = raw[Int(j)] }
             }
             indices.append(index)
             adjusted.append(counts)
             contexts.append(context)
-            words.append(word)
-            firsts.append(first)
             suffixes.append(suffix)
             previous = current
         }

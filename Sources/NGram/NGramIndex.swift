@@ -1,20 +1,20 @@
 /// An open-addressing hash map from 64-bit n-gram keys to dense indices 0..<count, in insertion
 /// order. Keys are exact (no fingerprinting), so lookups never confuse two n-grams.
 ///
-/// Expected O(1) per operation at load ≤ 1/2; memory 12 bytes per slot.
+/// Linear probing at load ≤ 0.7 over any number of slots (the hash is mapped onto the range by
+/// multiplication, so the table need not be a power of two: memory is ~17 bytes per key).
+/// Expected O(1) per operation.
 struct NGramIndex: Sendable {
     private static let empty = UInt64.max
+    private static let maximumLoad = 0.7
     private(set) var keys: [UInt64]
     private(set) var values: [Int32]
-    private var mask: Int
     private(set) var count = 0
 
     init(expectedCount: Int) {
-        var capacity = 1024
-        while capacity < expectedCount * 2 { capacity *= 2 }
+        let capacity = max(64, Int((Double(expectedCount) / Self.maximumLoad).rounded(.up)) + 1)
         keys = [UInt64](repeating: Self.empty, count: capacity)
         values = [Int32](repeating: -1, count: capacity)
-        mask = capacity - 1
     }
 
     /// The key of an n-gram in the reverse trie: the index of its suffix (all but the first
@@ -24,23 +24,26 @@ struct NGramIndex: Sendable {
         UInt64(UInt32(bitPattern: suffix)) << 32 | UInt64(UInt32(bitPattern: first))
     }
 
+    /// A slot in 0..<capacity: the high half of a 128-bit product of a mixed key and capacity.
     @inline(__always)
-    private static func slot(for key: UInt64) -> Int {
+    private static func slot(for key: UInt64, capacity: Int) -> Int {
         var h = key &* 0x9E37_79B9_7F4A_7C15
         h ^= h >> 29
-        return Int(truncatingIfNeeded: h)
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return Int(h.multipliedFullWidth(by: UInt64(capacity)).high)
     }
 
     /// The index of `key`, or -1.
     @inline(__always)
     func find(_ key: UInt64) -> Int32 {
         keys.withUnsafeBufferPointer { keys in
-            var slot = Self.slot(for: key) & mask
+            var slot = Self.slot(for: key, capacity: keys.count)
             while true {
                 let stored = keys[slot]
                 if stored == key { return values[slot] }
                 if stored == Self.empty { return -1 }
-                slot = (slot + 1) & mask
+                slot += 1
+                if slot == keys.count { slot = 0 }
             }
         }
     }
@@ -48,13 +51,14 @@ struct NGramIndex: Sendable {
     /// The index of `key`, adding it with index `count` when absent.
     @inline(__always)
     mutating func insert(_ key: UInt64) -> (index: Int32, inserted: Bool) {
-        if (count + 1) * 2 > keys.count { grow() }
-        var slot = Self.slot(for: key) & mask
+        if Double(count + 1) > Double(keys.count) * Self.maximumLoad { grow() }
+        var slot = Self.slot(for: key, capacity: keys.count)
         while true {
             let stored = keys[slot]
             if stored == key { return (values[slot], false) }
             if stored == Self.empty { break }
-            slot = (slot + 1) & mask
+            slot += 1
+            if slot == keys.count { slot = 0 }
         }
         keys[slot] = key
         values[slot] = Int32(count)
@@ -72,12 +76,27 @@ struct NGramIndex: Sendable {
         let capacity = keys.count * 2
         keys = [UInt64](repeating: Self.empty, count: capacity)
         values = [Int32](repeating: -1, count: capacity)
-        mask = capacity - 1
         for slot in 0..<oldKeys.count where oldKeys[slot] != Self.empty {
-            var target = Self.slot(for: oldKeys[slot]) & mask
-            while keys[target] != Self.empty { target = (target + 1) & mask }
+            var target = Self.slot(for: oldKeys[slot], capacity: capacity)
+            while keys[target] != Self.empty {
+                target += 1
+                if target == capacity { target = 0 }
+            }
             keys[target] = oldKeys[slot]
             values[target] = oldValues[slot]
         }
+    }
+
+    /// Rebuilds an index from keys listed in index order (loading a saved model).
+    init(keysInIndexOrder keys: [UInt64]) {
+        self.init(expectedCount: keys.count)
+        for key in keys { _ = insert(key) }
+    }
+
+    /// The keys in index order.
+    func keysInIndexOrder() -> [UInt64] {
+        var ordered = [UInt64](repeating: 0, count: count)
+        forEach { key, index in ordered[Int(index)] = key }
+        return ordered
     }
 }

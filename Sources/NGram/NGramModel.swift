@@ -31,9 +31,8 @@ public struct NGramModel: Sendable {
     /// Per order below the highest, by n-gram index: log10 γ of the n-gram as a context (0 when it
     /// is no context).
     var log10Backoffs: [[Float]]
-    /// Per order ≥ 2, by n-gram index: first word (with the suffix index in `indices`' keys).
-    var firsts: [[Int32]]
-    var suffixes: [[Int32]]
+    /// Per order ≥ 2, by n-gram index: the index of its context at the order below.
+    var contexts: [[Int32]]
     /// Unigrams the model knows (adjusted count > 0, or `<s>`).
     var known: [Bool]
 

@@ -155,7 +155,11 @@ public struct Vocabulary: Sendable, Equatable {
 
     /// Loads and checks a vocabulary file: header, entry count, hash, special tokens, uniqueness.
     public static func load(from path: String) throws -> Vocabulary {
-        let text = try InputFile.readText(path: path)
+        try parse(try InputFile.readText(path: path), path: path)
+    }
+
+    /// Parses and checks the contents of a vocabulary file (`path` names it in errors).
+    public static func parse(_ text: String, path: String) throws -> Vocabulary {
         func fail(_ problem: String) -> CollapseError { CollapseError(problem, path: path) }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() }

@@ -1,0 +1,78 @@
+import ArgumentParser
+import NGram
+import Reporting
+import Storage
+import Tokenization
+
+extension SequenceMode: ExpressibleByArgument {}
+
+struct NGramCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ngram",
+        abstract: "Train and score interpolated modified Kneser-Ney n-gram models (KenLM's estimator).",
+        subcommands: [Train.self, Score.self])
+
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Estimate a model from a text file; its vocabulary is built from the same file.",
+            discussion: "sentence mode: each non-blank line is <s> … </s>. block mode: the <eos>-separated token stream cut into blocks, each <s> t1 … tn </s>.")
+
+        @Option(help: "Order, 2–6.")
+        var order: Int
+        @Option(help: "sentence or block.")
+        var mode: SequenceMode
+        @Option(help: "icu or whitespace.")
+        var tokenizer: TokenizerKind = .icu
+        @Option(help: "Training text (.zst allowed).")
+        var train: String
+        @Option(help: "Where to write the model.")
+        var out: String
+        @Option(help: "Tokens per block in block mode.")
+        var blockSize = 64
+
+        func run() throws {
+            let start = monotonicSeconds()
+            let trained = try NGramLanguageModel.train(textPath: train, order: order, mode: mode, tokenizer: tokenizer, blockSize: blockSize)
+            try trained.save(to: out)
+            let counts = (1...order).map { Format.grouped(trained.model.count(order: $0)) }.joined(separator: " / ")
+            print("n-grams: \(counts)")
+            for n in 1...order {
+                let d = trained.model.discounts[n]
+                print("discounts \(n): \(d.d1) \(d.d2) \(d.d3)")
+            }
+            print("seconds: \(Format.fixed(monotonicSeconds() - start, digits: 2))")
+            print("wrote \(out)")
+        }
+    }
+
+    struct Score: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Perplexity of a text file under a model.",
+            discussion: "Prints 'perplexity: <value>', 'tokens: <count>' (predictions, </s> included in sentence mode) and 'unknown: <count>' (tokens outside the model's vocabulary, scored as its unknown word and counted in the total).")
+
+        @Option(help: "A model written by `collapse ngram train`.")
+        var model: String
+        @Option(help: "sentence or block.")
+        var mode: SequenceMode
+        @Option(help: "Text to score (.zst allowed).")
+        var text: String
+        @Option(help: "Tokens per block in block mode.")
+        var blockSize = 64
+        @Option(help: "Write each sequence's figures here (TSV: index, tokens, log10, perplexity).")
+        var perSequence: String?
+
+        func run() throws {
+            let loaded = try NGramLanguageModel.load(from: model)
+            var rows: [String] = ["sequence\ttokens\tlog10\tperplexity\n"]
+            let total = try loaded.score(textPath: text, mode: mode, blockSize: blockSize) { index, score in
+                if perSequence != nil {
+                    rows.append("\(index)\t\(score.tokens)\t\(score.log10Probability)\t\(score.perplexity)\n")
+                }
+            }
+            if let perSequence { try FileSystem.writeText(rows.joined(), to: perSequence) }
+            print("perplexity: \(total.perplexity)")
+            print("tokens: \(total.tokens)")
+            print("unknown: \(total.unknownTokens)")
+        }
+    }
+}

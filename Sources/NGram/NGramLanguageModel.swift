@@ -1,0 +1,58 @@
+import Foundation
+import Storage
+import Tokenization
+
+/// An n-gram model together with what is needed to use it on text: its vocabulary (and so its
+/// tokenizer) and the sequence mode it was trained in.
+public struct NGramLanguageModel: Sendable {
+    public let model: NGramModel
+    public let vocabulary: Vocabulary
+    public let mode: SequenceMode
+
+    public init(model: NGramModel, vocabulary: Vocabulary, mode: SequenceMode) {
+        self.model = model
+        self.vocabulary = vocabulary
+        self.mode = mode
+    }
+
+    /// The id text tokens outside the vocabulary get when scoring: one the model never saw, so
+    /// they score as the unknown word (KenLM's convention).
+    public var unknownWordID: Int32 { Int32(vocabulary.count) }
+
+    /// Trains on a text file: the vocabulary is built from the same file.
+    public static func train(textPath: String, order: Int, mode: SequenceMode, tokenizer: TokenizerKind,
+                             blockSize: Int = 64) throws -> NGramLanguageModel {
+        guard (2...6).contains(order) else { throw CollapseError("n-gram order must be 2–6 (got \(order))") }
+        var counts = TokenCounts()
+        try TextScanner.scan(try Zstd.openReading(path: textPath), tokenizer: try tokenizer.makeTokenizer(), into: &counts)
+        let vocabulary = try Vocabulary.build(from: counts, tokenizer: tokenizer)
+        let sequences = try TrainingSequences.read(try Zstd.openReading(path: textPath), tokenizer: try tokenizer.makeTokenizer(),
+                                                   vocabulary: vocabulary, mode: mode, blockSize: blockSize,
+                                                   unknownID: SpecialToken.unknown.id)
+        guard sequences.count > 0 else {
+            throw CollapseError(mode == .block ? "no complete block of \(blockSize) tokens to train on" : "no tokens to train on", path: textPath)
+        }
+        do {
+            let model = try NGramModel.estimate(sequences, order: order, vocabularySize: vocabulary.count)
+            return NGramLanguageModel(model: model, vocabulary: vocabulary, mode: mode)
+        } catch let error as CollapseError {
+            throw error.attributed(to: textPath)
+        }
+    }
+
+    /// Scores a text file in `mode`. - Parameter each: receives every sequence's score in order.
+    public func score(textPath: String, mode: SequenceMode, blockSize: Int = 64,
+                      each: ((Int, SequenceScore) -> Void)? = nil) throws -> SequenceScore {
+        let sequences = try TrainingSequences.read(try Zstd.openReading(path: textPath), tokenizer: try vocabulary.tokenizer.makeTokenizer(),
+                                                   vocabulary: vocabulary, mode: mode, blockSize: blockSize, unknownID: unknownWordID)
+        var total = SequenceScore()
+        var index = 0
+        sequences.forEach { sequence in
+            let score = model.score(sequence, mode: mode)
+            total += score
+            each?(index, score)
+            index += 1
+        }
+        return total
+    }
+}

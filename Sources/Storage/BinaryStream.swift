@@ -1,0 +1,102 @@
+/// Typed writing into a zstd stream, with a running XXH64 of everything written, for binary
+/// artifacts (models). Arrays go out as raw little-endian memory: every platform Swift builds
+/// this tool for is little-endian.
+public final class BinaryWriter {
+    private let file: OutputFile
+    private let stream: ZstdOutputStream
+    private var checksum = XXHash64()
+
+    /// Writes `magic` uncompressed, then compresses the rest.
+    public init(path: String, magic: String, level: Int32 = 1) throws {
+        file = try OutputFile(path: path)
+        try file.write(Array(magic.utf8))
+        stream = try ZstdOutputStream(file: file, level: level)
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        checksum.update(bytes)
+        try stream.write(bytes)
+    }
+
+    public func write<T: BitwiseCopyable>(_ value: T) throws {
+        try withUnsafeBytes(of: value) { try write($0) }
+    }
+
+    /// A count then the elements.
+    public func write<T: BitwiseCopyable>(array: [T]) throws {
+        try write(UInt64(array.count))
+        try array.withUnsafeBytes { try write($0) }
+    }
+
+    public func write(string: String) throws {
+        try write(array: Array(string.utf8))
+    }
+
+    /// Appends the checksum, ends the stream and renames the file into place.
+    public func finish() throws {
+        let digest = checksum.finalize()
+        try withUnsafeBytes(of: digest) { try stream.write($0) }
+        try stream.finish()
+        try file.commit()
+    }
+}
+
+/// Reads what a `BinaryWriter` wrote, verifying the checksum at `finish()`.
+public final class BinaryReader {
+    public let path: String
+    private let stream: ZstdInputStream
+    private var checksum = XXHash64()
+
+    /// Opens `path` and checks its magic. - Returns nil if the magic differs.
+    public init?(path: String, magic: String) throws {
+        self.path = path
+        let file = try InputFile(path: path)
+        var found = [UInt8](repeating: 0, count: magic.utf8.count)
+        let count = try found.withUnsafeMutableBytes { try file.readFully(into: $0) }
+        guard count == found.count, found == Array(magic.utf8) else { return nil }
+        stream = try ZstdInputStream(source: file)
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws {
+        let count = try stream.readFully(into: buffer)
+        guard count == buffer.count else { throw CollapseError("truncated: the file ends early", path: path) }
+        checksum.update(UnsafeRawBufferPointer(buffer))
+    }
+
+    public func read<T: BitwiseCopyable>(_ type: T.Type) throws -> T {
+        var value = [UInt8](repeating: 0, count: MemoryLayout<T>.size)
+        try value.withUnsafeMutableBytes { try read(into: $0) }
+        return value.withUnsafeBytes { $0.loadUnaligned(as: T.self) }
+    }
+
+    /// An array written by `write(array:)`, refusing counts above `limit`.
+    public func readArray<T: BitwiseCopyable>(of type: T.Type, limit: Int = 1 << 34) throws -> [T] {
+        let count = try read(UInt64.self)
+        guard count <= UInt64(limit) else { throw CollapseError("corrupt: an array claims \(count) elements", path: path) }
+        guard count > 0 else { return [] }
+        var array = [T](unsafeUninitializedCapacity: Int(count)) { _, initialized in initialized = Int(count) }
+        try array.withUnsafeMutableBytes { try read(into: $0) }
+        return array
+    }
+
+    public func readString(limit: Int = 1 << 30) throws -> String {
+        let bytes = try readArray(of: UInt8.self, limit: limit)
+        guard UTF8Validation.firstInvalidOffset(in: bytes) == nil else { throw CollapseError("corrupt: a string is not UTF-8", path: path) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Checks the trailing checksum and that nothing follows it.
+    public func finish() throws {
+        let expected = checksum.finalize()
+        var digest = [UInt8](repeating: 0, count: 8)
+        let count = try digest.withUnsafeMutableBytes { try stream.readFully(into: $0) }
+        guard count == 8 else { throw CollapseError("truncated: the checksum is missing", path: path) }
+        guard digest.withUnsafeBytes({ $0.loadUnaligned(as: UInt64.self) }) == expected else {
+            throw CollapseError("checksum mismatch: the file is damaged", path: path)
+        }
+        var extra = [UInt8](repeating: 0, count: 1)
+        guard try extra.withUnsafeMutableBytes({ try stream.readFully(into: $0) }) == 0 else {
+            throw CollapseError("corrupt: data follows the checksum", path: path)
+        }
+    }
+}
