@@ -17,6 +17,7 @@ let package = Package(
         // carries its own ICU whose clang module clashes with the system headers.
         .target(name: "CICUWords", linkerSettings: [.linkedLibrary("icuuc")]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         .target(name: "Storage", dependencies: ["CZstd"]),
         .target(name: "Reporting"),
@@ -28,7 +29,7 @@ let package = Package(
         .target(name: "NGram", dependencies: ["Storage", "Tokenization"]),
         .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "Reporting"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
-            "Benchmarks", "CorpusStore", "NGram", "Tokenization", "Reporting", "Storage",
+            "CMalloc", "Benchmarks", "CorpusStore", "NGram", "Tokenization", "Reporting", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

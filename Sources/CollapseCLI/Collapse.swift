@@ -6,4 +6,14 @@ struct Collapse: ParsableCommand {
         commandName: "collapse",
         abstract: "A lab for model collapse: language models trained on their predecessors' text.",
         subcommands: [CorpusCommand.self, NGramCommand.self, BenchCommand.self])
+
+    static func main() {
+        tuneMemoryAllocator()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -29,11 +29,17 @@ struct NGramCommand: ParsableCommand {
         var out: String
         @Option(help: "Tokens per block in block mode.")
         var blockSize = 64
+        @Option(help: "Also write the model as ARPA (.arpa, or .arpa.zst compressed).")
+        var arpa: String?
+        @Flag(help: "Where counts are too few or irregular for modified Kneser-Ney discounts, use 0.5, 1, 1.5 (KenLM's --discount_fallback).")
+        var discountFallback = false
 
         func run() throws {
             let start = monotonicSeconds()
-            let trained = try NGramLanguageModel.train(textPath: train, order: order, mode: mode, tokenizer: tokenizer, blockSize: blockSize)
+            let trained = try NGramLanguageModel.train(textPath: train, order: order, mode: mode, tokenizer: tokenizer,
+                                                       blockSize: blockSize, discountFallback: discountFallback)
             try trained.save(to: out)
+            if let arpa { try ARPA.write(trained, to: arpa) }
             let counts = (1...order).map { Format.grouped(trained.model.count(order: $0)) }.joined(separator: " / ")
             print("n-grams: \(counts)")
             for n in 1...order {
@@ -41,7 +47,7 @@ struct NGramCommand: ParsableCommand {
                 print("discounts \(n): \(d.d1) \(d.d2) \(d.d3)")
             }
             print("seconds: \(Format.fixed(monotonicSeconds() - start, digits: 2))")
-            print("wrote \(out)")
+            print("wrote \(out)" + (arpa.map { " and \($0)" } ?? ""))
         }
     }
 
@@ -50,8 +56,10 @@ struct NGramCommand: ParsableCommand {
             abstract: "Perplexity of a text file under a model.",
             discussion: "Prints 'perplexity: <value>', 'tokens: <count>' (predictions, </s> included in sentence mode) and 'unknown: <count>' (tokens outside the model's vocabulary, scored as its unknown word and counted in the total).")
 
-        @Option(help: "A model written by `collapse ngram train`.")
+        @Option(help: "A model written by `collapse ngram train`, or an ARPA file (.arpa, .arpa.zst).")
         var model: String
+        @Option(help: "Tokenizer for an ARPA model (our own models remember theirs).")
+        var tokenizer: TokenizerKind = .whitespace
         @Option(help: "sentence or block.")
         var mode: SequenceMode
         @Option(help: "Text to score (.zst allowed).")
@@ -62,7 +70,7 @@ struct NGramCommand: ParsableCommand {
         var perSequence: String?
 
         func run() throws {
-            let loaded = try NGramLanguageModel.load(from: model)
+            let loaded = try NGramLanguageModel.load(from: model, tokenizer: tokenizer)
             var rows: [String] = ["sequence\ttokens\tlog10\tperplexity\n"]
             let total = try loaded.score(textPath: text, mode: mode, blockSize: blockSize) { index, score in
                 if perSequence != nil {

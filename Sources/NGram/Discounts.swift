@@ -17,7 +17,7 @@ public struct Discounts: Sendable, Equatable, Codable {
     /// - Parameter countOfCounts: t1…t4, the number of n-grams with adjusted count 1…4.
     public init(countOfCounts t: [Int], order: Int) throws {
         guard t.count >= 4, t[0] > 0, t[1] > 0, t[2] > 0, t[3] > 0 else {
-            throw CollapseError("too little training data for modified Kneser-Ney at order \(order): the number of \(order)-grams seen 1, 2, 3 and 4 times must all be non-zero (got \(t.prefix(4).map(String.init).joined(separator: ", ")))")
+            throw CollapseError("too little training data for modified Kneser-Ney at order \(order): the number of \(order)-grams with adjusted counts 1, 2, 3 and 4 must all be non-zero (got \(t.prefix(4).map(String.init).joined(separator: ", "))); --discount-fallback uses 0.5, 1, 1.5 instead")
         }
         let (t1, t2, t3, t4) = (Double(t[0]), Double(t[1]), Double(t[2]), Double(t[3]))
         let y = t1 / (t1 + 2 * t2)
@@ -25,7 +25,19 @@ public struct Discounts: Sendable, Equatable, Codable {
         d2 = 2 - 3 * y * t3 / t2
         d3 = 3 - 4 * y * t4 / t3
         for (name, value, limit) in [("D1", d1, 1.0), ("D2", d2, 2.0), ("D3+", d3, 3.0)] where !(value > 0 && value < limit) {
-            throw CollapseError("modified Kneser-Ney discount \(name) at order \(order) is \(value), outside (0, \(limit)): the counts are too irregular (is the training data tiny or duplicated?)")
+            throw CollapseError("modified Kneser-Ney discount \(name) at order \(order) is \(value), outside (0, \(limit)): the counts are too irregular (is the training data tiny or duplicated?); --discount-fallback uses 0.5, 1, 1.5 instead")
+        }
+    }
+
+    /// KenLM's `--discount_fallback` values, for data too small or irregular for the formula.
+    public static let fallback = Discounts(d1: 0.5, d2: 1.0, d3: 1.5)
+
+    /// The formula's discounts, or `fallback` when they cannot be computed and `allowFallback`.
+    public static func estimate(countOfCounts t: [Int], order: Int, allowFallback: Bool) throws -> Discounts {
+        do {
+            return try Discounts(countOfCounts: t, order: order)
+        } catch where allowFallback {
+            return fallback
         }
     }
 

@@ -10,12 +10,16 @@ extension NGramModel {
     /// p(w|h) = (a(hw) − D(a(hw))) / Σa(h·) + γ(h) p(w|h′), γ(h) = Σ_k D_k N_k(h·) / Σa(h·),
     /// and at the unigram level p(w) = (a(w) − D(a(w))) / Σa + γ / |V|, where |V| counts the seen
     /// types except `<s>` plus one for the unknown word. O(n-grams) after counting.
-    public static func estimate(_ sequences: TrainingSequences, order: Int, vocabularySize: Int) throws -> NGramModel {
+    /// - Parameter discountFallback: use `Discounts.fallback` at orders where the count-of-counts
+    ///   do not give valid discounts (KenLM's `--discount_fallback`), instead of failing.
+    public static func estimate(_ sequences: TrainingSequences, order: Int, vocabularySize: Int,
+                                discountFallback: Bool = false) throws -> NGramModel {
         guard (2...6).contains(order) else { throw CollapseError("n-gram order must be 2–6 (got \(order))") }
-        let counts = NGramCounts(sequences, order: order, vocabularySize: vocabularySize)
+        var counts = NGramCounts(sequences, order: order, vocabularySize: vocabularySize)
         var discounts = [Discounts(d1: 0, d2: 0, d3: 0)]
         for n in 1...order {
-            discounts.append(try Discounts(countOfCounts: Discounts.countOfCounts(counts.adjusted[n]), order: n))
+            discounts.append(try Discounts.estimate(countOfCounts: Discounts.countOfCounts(counts.adjusted[n]), order: n,
+                                                    allowFallback: discountFallback))
         }
 
         // Unigrams.
@@ -44,35 +48,39 @@ extension NGramModel {
         known[Int(startID)] = true
         var log10Backoffs: [[Float]] = [[]]
 
-        // Orders 2…N: context totals and classes, then γ of each context and interpolated p.
+        // Orders 2…N: per context, Σa and Σ D(a) (= Σ_k D_k N_k), so γ(h) = ΣD / Σa; then the
+        // interpolated p of each n-gram. Lower-order probabilities stay in Double until used.
         for n in 2...order {
-            let contextCount = n == 2 ? vocabularySize : counts.adjusted[n - 1].count
+            let contextCount = n == 2 ? vocabularySize : counts.contexts[n - 1].count
+            let d = discounts[n]
             var totals = [Double](repeating: 0, count: contextCount)
-            var perClass = [[Int32]](repeating: [Int32](repeating: 0, count: contextCount), count: 3)
+            var gammas = [Double](repeating: 0, count: contextCount)
             let adjusted = counts.adjusted[n], contexts = counts.contexts[n], suffixes = counts.suffixes[n]
             for j in 0..<adjusted.count {
                 let c = Int(contexts[j])
                 totals[c] += Double(adjusted[j])
-                perClass[Int(min(adjusted[j], 3)) - 1][c] += 1
+                gammas[c] += d.discount(adjusted[j])
             }
-            let d = discounts[n]
-            var gammas = [Double](repeating: 0, count: contextCount)
             var backoffs = [Float](repeating: 0, count: contextCount)
             for c in 0..<contextCount where totals[c] > 0 {
-                gammas[c] = (d.d1 * Double(perClass[0][c]) + d.d2 * Double(perClass[1][c]) + d.d3 * Double(perClass[2][c])) / totals[c]
+                gammas[c] /= totals[c]
                 backoffs[c] = Float(log10(gammas[c]))
             }
             log10Backoffs.append(backoffs)
-            var probabilities = [Double](repeating: 0, count: adjusted.count)
+            var probabilities = n < order ? [Double](repeating: 0, count: adjusted.count) : []
             var logs = [Float](repeating: 0, count: adjusted.count)
             for j in 0..<adjusted.count {
                 let c = Int(contexts[j])
                 let a = adjusted[j]
-                probabilities[j] = (Double(a) - d.discount(a)) / totals[c] + gammas[c] * lower[Int(suffixes[j])]
-                logs[j] = Float(log10(probabilities[j]))
+                let p = (Double(a) - d.discount(a)) / totals[c] + gammas[c] * lower[Int(suffixes[j])]
+                if n < order { probabilities[j] = p }
+                logs[j] = Float(log10(p))
             }
             log10Probabilities.append(logs)
             lower = probabilities
+            // This order's counts are no longer needed.
+            counts.adjusted[n] = []
+            counts.suffixes[n] = []
         }
         return NGramModel(
             order: order, vocabularySize: vocabularySize, discounts: discounts, uniformSize: uniformSize,

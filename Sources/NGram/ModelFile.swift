@@ -41,7 +41,8 @@ extension NGramLanguageModel {
     /// Loads our binary format, or an ARPA file (`.arpa`, `.arpa.zst`).
     public static func load(from path: String, tokenizer: TokenizerKind = .whitespace) throws -> NGramLanguageModel {
         guard let reader = try BinaryReader(path: path, magic: magic) else {
-            throw CollapseError("not a ModelCollapse n-gram model (bad magic)", path: path)
+            if path.hasSuffix(".arpa") || path.hasSuffix(".arpa.zst") { return try ARPA.read(from: path, tokenizer: tokenizer) }
+            throw CollapseError("not a ModelCollapse n-gram model (bad magic) nor an .arpa/.arpa.zst file", path: path)
         }
         func fail(_ problem: String) -> CollapseError { CollapseError(problem, path: path) }
         let header: Header

@@ -54,18 +54,18 @@ struct NGramCounts {
         precondition(order >= 2)
         self.order = order
         self.vocabularySize = vocabularySize
-        // The padded stream: <s> w1 … wn </s> per sequence.
+        // The padded stream: <s> w1 … wn </s> per sequence; `starts` holds each <s> position.
         var stream: [Int32] = []
-        var sequenceStart: [Int32] = []   // per stream position: where its sequence's <s> is
+        var starts: [Int] = []
         stream.reserveCapacity(sequences.tokens.count + 2 * sequences.count)
-        sequenceStart.reserveCapacity(stream.capacity)
+        starts.reserveCapacity(sequences.count + 1)
         sequences.forEach { sequence in
-            let first = Int32(stream.count)
+            starts.append(stream.count)
             stream.append(start)
             stream.append(contentsOf: sequence)
             stream.append(end)
-            sequenceStart.append(contentsOf: repeatElement(first, count: sequence.count + 2))
         }
+        starts.append(stream.count)
 
         indices = [NGramIndex(expectedCount: 0), NGramIndex(expectedCount: 0)]
         adjusted = [[], [Int32](repeating: 0, count: vocabularySize)]
@@ -74,17 +74,24 @@ struct NGramCounts {
         // Index at the order below of the n-gram ending at each position (order 1: the word).
         var previous = stream
         for n in 2...order {
-            var index = NGramIndex(expectedCount: n == 2 ? stream.count / 4 : indices[n - 1].count)
+            // Sized for the worst case (one new n-gram per position) so it never grows; compacted
+            // afterwards. Likewise the per-n-gram arrays.
+            var index = NGramIndex(expectedCount: max(0, stream.count - sequences.count * (n - 1)))
             var current = [Int32](repeating: -1, count: stream.count)
-            var context: [Int32] = [], suffix: [Int32] = []
+            var context: [Int32] = [], suffix: [Int32] = [], raw: [Int32] = []
+            context.reserveCapacity(stream.count)
+            suffix.reserveCapacity(stream.count)
+            raw.reserveCapacity(stream.count)
             var startsWithStart: [Int32] = []   // n-grams that begin with <s>
-            var raw: [Int32] = []
             stream.withUnsafeBufferPointer { stream in
-                sequenceStart.withUnsafeBufferPointer { sequenceStart in
-                    for position in 0..<stream.count {
+                for sequence in 0..<(starts.count - 1) {
+                    let sequenceStart = starts[sequence]
+                    // Positions whose n-gram fits inside the (padded) sequence.
+                    let firstEligible = sequenceStart + n - 1, limit = starts[sequence + 1]
+                    guard firstEligible < limit else { continue }
+                    for position in firstEligible..<limit {
                         let firstPosition = position - n + 1
-                        let startsSequence = firstPosition == Int(sequenceStart[position])
-                        guard firstPosition >= Int(sequenceStart[position]) else { continue }
+                        let startsSequence = firstPosition == sequenceStart
                         let suffixIndex = previous[position]
                         let (j, inserted) = index.insert(NGramIndex.key(suffix: suffixIndex, first: stream[firstPosition]))
                         if inserted {
@@ -106,10 +113,11 @@ struct NGramCounts {
             if n < order {
                 for j in startsWithStart { counts[Int(j)] = raw[Int(j)] }
             }
-            indices.append(index)
-            adjusted.append(counts)
-            contexts.append(context)
-            suffixes.append(suffix)
+            indices.append(index.compacted())
+            adjusted.append(counts.compacted())
+            contexts.append(context.compacted())
+            suffixes.append(suffix.compacted())
+            raw = []
             previous = current
         }
     }
@@ -117,5 +125,13 @@ struct NGramCounts {
     /// Number of n-grams of order n (for n = 1: words with a non-zero adjusted count).
     func count(order n: Int) -> Int {
         n == 1 ? adjusted[1].count { $0 > 0 } : adjusted[n].count
+    }
+}
+
+extension Array where Element: BitwiseCopyable {
+    /// A copy with capacity equal to its count (Swift arrays never shrink their buffers), or the
+    /// array itself when it wastes less than a fifth: the copy would cost more than it saves.
+    func compacted() -> [Element] {
+        capacity * 4 <= count * 5 ? self : withUnsafeBufferPointer { Array($0) }
     }
 }

@@ -87,6 +87,24 @@ struct NGramIndex: Sendable {
         }
     }
 
+    /// The same map in a table sized for its count (counting over-allocates to avoid growth);
+    /// itself when it is within a fifth of that size.
+    func compacted() -> NGramIndex {
+        var index = NGramIndex(expectedCount: count)
+        if keys.count * 4 <= index.keys.count * 5 { return self }
+        forEach { key, value in
+            var target = Self.slot(for: key, capacity: index.keys.count)
+            while index.keys[target] != Self.empty {
+                target += 1
+                if target == index.keys.count { target = 0 }
+            }
+            index.keys[target] = key
+            index.values[target] = value
+        }
+        index.count = count
+        return index
+    }
+
     /// Rebuilds an index from keys listed in index order (loading a saved model).
     init(keysInIndexOrder keys: [UInt64]) {
         self.init(expectedCount: keys.count)

@@ -21,7 +21,7 @@ public struct NGramLanguageModel: Sendable {
 
     /// Trains on a text file: the vocabulary is built from the same file.
     public static func train(textPath: String, order: Int, mode: SequenceMode, tokenizer: TokenizerKind,
-                             blockSize: Int = 64) throws -> NGramLanguageModel {
+                             blockSize: Int = 64, discountFallback: Bool = false) throws -> NGramLanguageModel {
         guard (2...6).contains(order) else { throw CollapseError("n-gram order must be 2–6 (got \(order))") }
         var counts = TokenCounts()
         try TextScanner.scan(try Zstd.openReading(path: textPath), tokenizer: try tokenizer.makeTokenizer(), into: &counts)
@@ -33,7 +33,8 @@ public struct NGramLanguageModel: Sendable {
             throw CollapseError(mode == .block ? "no complete block of \(blockSize) tokens to train on" : "no tokens to train on", path: textPath)
         }
         do {
-            let model = try NGramModel.estimate(sequences, order: order, vocabularySize: vocabulary.count)
+            let model = try NGramModel.estimate(sequences, order: order, vocabularySize: vocabulary.count,
+                                                discountFallback: discountFallback)
             return NGramLanguageModel(model: model, vocabulary: vocabulary, mode: mode)
         } catch let error as CollapseError {
             throw error.attributed(to: textPath)

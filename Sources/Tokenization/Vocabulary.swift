@@ -54,6 +54,15 @@ public struct Vocabulary: Sendable, Equatable {
         hash = XXHash64.hash(Self.body(tokens: tokens, counts: counts, tokenizer: tokenizer))
     }
 
+    /// A vocabulary of the special tokens followed by `words` in the given order, with unknown
+    /// counts (an imported model's vocabulary). Specials and repeats in `words` are skipped.
+    public init(specialsFollowedBy words: [String], tokenizer: TokenizerKind) {
+        var tokens = SpecialToken.allCases.map(\.text)
+        var seen = Set(tokens)
+        for word in words where seen.insert(word).inserted { tokens.append(word) }
+        self.init(tokens: tokens, counts: [Int](repeating: 0, count: tokens.count), tokenizer: tokenizer)
+    }
+
     /// Builds a vocabulary from the counts of a training split. O(V log V).
     /// - Parameters:
     ///   - minimumCount: tokens seen fewer times map to `<unk>`.
