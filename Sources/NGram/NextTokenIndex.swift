@@ -1,0 +1,215 @@
+import Tokenization
+
+/// A set of token ids as a bit set over the vocabulary: O(1) membership, 4 KB for 33k ids.
+public struct TokenSet: Sendable, Equatable {
+    private var bits: [UInt64]
+
+    public init(capacity: Int) {
+        bits = [UInt64](repeating: 0, count: (capacity + 63) / 64)
+    }
+
+    public init<S: Sequence>(_ ids: S, capacity: Int) where S.Element == Int32 {
+        self.init(capacity: capacity)
+        for id in ids { insert(id) }
+    }
+
+    public mutating func insert(_ id: Int32) {
+        guard id >= 0, Int(id) / 64 < bits.count else { return }
+        bits[Int(id) / 64] |= 1 << UInt64(id % 64)
+    }
+
+    @inline(__always)
+    public func contains(_ id: Int32) -> Bool {
+        guard id >= 0, Int(id) / 64 < bits.count else { return false }
+        return bits[Int(id) / 64] & (1 << UInt64(id % 64)) != 0
+    }
+}
+
+/// A candidate next token and its score: log10 p(token | context), repetition penalty applied.
+public struct ScoredToken: Sendable, Equatable {
+    public var id: Int32
+    public var log10Score: Float
+
+    /// Higher score first; ties to the lower id (SPEC §4).
+    @inline(__always)
+    static func ranksBefore(_ a: ScoredToken, _ b: ScoredToken) -> Bool {
+        a.log10Score != b.log10Score ? a.log10Score > b.log10Score : a.id < b.id
+    }
+}
+
+/// The running context for decoding: what `advance` keeps between tokens.
+public struct NGramContext: Sendable {
+    var state: ScoringState
+}
+
+extension NGramModel {
+    /// The context after `<s>` and then `words`.
+    public func context<C: Collection>(after words: C) -> NGramContext where C.Element == Int32 {
+        var state = startState()
+        for word in words { _ = advance(&state, word: word) }
+        return NGramContext(state: state)
+    }
+
+    /// `context` extended by one word.
+    public func extending(_ context: NGramContext, with word: Int32) -> NGramContext {
+        var state = context.state
+        _ = advance(&state, word: word)
+        return NGramContext(state: state)
+    }
+
+    /// log10 p(word | context), exactly as scoring computes it.
+    public func log10Probability(of word: Int32, after context: NGramContext) -> Float {
+        var state = context.state
+        return advance(&state, word: word).log10
+    }
+
+    /// Whether decoding may produce `word`: a word the model knows, never `<s>` or `</s>`.
+    @inline(__always)
+    public func isGeneratable(_ word: Int32) -> Bool {
+        word >= 0 && Int(word) < vocabularySize && known[Int(word)]
+            && word != SpecialToken.startOfSequence.id && word != SpecialToken.endOfSequence.id
+    }
+}
+
+/// The repetition penalty of SPEC §4 on a log-probability: a negative score is multiplied by
+/// the penalty, a positive one divided (log-probabilities are never positive, but the rule is
+/// the reference's).
+@inline(__always)
+func penalize(_ score: Float, _ penalty: Float) -> Float {
+    score < 0 ? score * penalty : score / penalty
+}
+
+/// Forward links for decoding: for every context n-gram, its continuations sorted by
+/// probability, and all unigrams sorted likewise. Built once per model (O(n-grams log)),
+/// ~16 bytes per n-gram.
+///
+/// `topK` is exact — equal to scoring every generatable word and sorting (`denseTopK`) — but
+/// looks only at the head of each backoff level's sorted list: a word's score at the level of
+/// its longest match is its stored probability plus a backoff sum that is the same for the
+/// whole level, so the level's best unpenalized words are a prefix of its list; a penalized word
+/// ranks at most where its unpenalized self would, so those never reached cannot enter the top k.
+public struct NextTokenIndex: Sendable {
+    let model: NGramModel
+    /// Per order m ≥ 2: continuations of context c at order m−1 are entries offsets[c]..<offsets[c+1].
+    private var offsets: [[Int32]] = [[], []]
+    private var entryIndices: [[Int32]] = [[], []]   // the order-m n-gram index
+    private var entryWords: [[Int32]] = [[], []]
+    /// Generatable unigrams by descending probability, ties by id.
+    private var unigramOrder: [Int32] = []
+
+    public init(model: NGramModel) {
+        self.model = model
+        let keys = [[], []] + (2..<(model.order + 1)).map { model.indices[$0].keysInIndexOrder() }
+        // The last word of every n-gram, order by order (the last word of its suffix).
+        var lastWords: [[Int32]] = [[], Array(0..<Int32(model.vocabularySize))]
+        for m in 2...model.order {
+            lastWords.append(keys[m].map { lastWords[m - 1][Int(Int32(truncatingIfNeeded: $0 >> 32))] })
+        }
+        for m in 2...model.order {
+            let contexts = model.contexts[m]
+            let contextCount = m == 2 ? model.vocabularySize : model.contexts[m - 1].count
+            var starts = [Int32](repeating: 0, count: contextCount + 1)
+            for c in contexts { starts[Int(c) + 1] += 1 }
+            for c in 0..<contextCount { starts[c + 1] += starts[c] }
+            var fill = starts
+            var order = [Int32](repeating: 0, count: contexts.count)
+            for (j, c) in contexts.enumerated() {
+                order[Int(fill[Int(c)])] = Int32(j)
+                fill[Int(c)] += 1
+            }
+            let logs = model.log10Probabilities[m]
+            let words = lastWords[m]
+            for c in 0..<contextCount where starts[c + 1] - starts[c] > 1 {
+                order[Int(starts[c])..<Int(starts[c + 1])].sort { a, b in
+                    logs[Int(a)] != logs[Int(b)] ? logs[Int(a)] > logs[Int(b)] : words[Int(a)] < words[Int(b)]
+                }
+            }
+            offsets.append(starts)
+            entryIndices.append(order)
+            entryWords.append(order.map { words[Int($0)] })
+        }
+        let logs = model.log10Probabilities[1]
+        unigramOrder = (0..<Int32(model.vocabularySize)).filter(model.isGeneratable).sorted {
+            logs[Int($0)] != logs[Int($1)] ? logs[Int($0)] > logs[Int($1)] : $0 < $1
+        }
+    }
+
+    /// The k best next tokens after `context`, each scored log10 p with the repetition penalty
+    /// applied to ids in `penalized`; best first, ties to the lower id. Exact.
+    /// O(order × (k + words skipped)) expected.
+    public func topK(_ k: Int, after context: NGramContext, penalty: Float, penalized: TokenSet) -> [ScoredToken] {
+        let state = context.state
+        let length = state.length
+        var best: [ScoredToken] = []
+        best.reserveCapacity(k + 1)
+        func offer(_ candidate: ScoredToken) {
+            if best.count == k, let last = best.last, !ScoredToken.ranksBefore(candidate, last) { return }
+            var position = best.count
+            while position > 0 && ScoredToken.ranksBefore(candidate, best[position - 1]) { position -= 1 }
+            best.insert(candidate, at: position)
+            if best.count > k { best.removeLast() }
+        }
+        // Levels from the longest context down to unigrams; level m scores n-grams of order m.
+        var level = min(length + 1, model.order)
+        while level >= 1 {
+            var taken = 0
+            // The same summation order as `advance`, so scores are bit-identical to scoring.
+            @inline(__always) func score(_ logProbability: Float) -> Float {
+                var total = logProbability
+                if level - 1 < length { for k in (level - 1)..<length { total += state.backoffs[k] } }
+                return total
+            }
+            if level >= 2 {
+                let c = Int(state.indices[level - 2])
+                let range = Int(offsets[level][c])..<Int(offsets[level][c + 1])
+                let logs = model.log10Probabilities[level]
+                for entry in range {
+                    if taken == k { break }
+                    let word = entryWords[level][entry]
+                    guard model.isGeneratable(word) else { continue }
+                    let j = entryIndices[level][entry]
+                    // Belongs to a longer match? Then it was scored at a higher level.
+                    if level <= length && level < model.order,
+                       model.indices[level + 1].find(NGramIndex.key(suffix: j, first: state.history[level - 1])) >= 0 {
+                        continue
+                    }
+                    let value = score(logs[Int(j)])
+                    if penalized.contains(word) {
+                        offer(ScoredToken(id: word, log10Score: penalize(value, penalty)))
+                    } else {
+                        offer(ScoredToken(id: word, log10Score: value))
+                        taken += 1
+                    }
+                }
+            } else {
+                let logs = model.log10Probabilities[1]
+                for word in unigramOrder {
+                    if taken == k { break }
+                    if length >= 1 && model.indices[2].find(NGramIndex.key(suffix: word, first: state.history[0])) >= 0 {
+                        continue
+                    }
+                    let value = score(logs[Int(word)])
+                    if penalized.contains(word) {
+                        offer(ScoredToken(id: word, log10Score: penalize(value, penalty)))
+                    } else {
+                        offer(ScoredToken(id: word, log10Score: value))
+                        taken += 1
+                    }
+                }
+            }
+            level -= 1
+        }
+        return best
+    }
+
+    /// The reference: every generatable word scored by `advance`, penalized, sorted. O(V).
+    public func denseTopK(_ k: Int, after context: NGramContext, penalty: Float, penalized: TokenSet) -> [ScoredToken] {
+        var all: [ScoredToken] = []
+        for word in 0..<Int32(model.vocabularySize) where model.isGeneratable(word) {
+            let value = model.log10Probability(of: word, after: context)
+            all.append(ScoredToken(id: word, log10Score: penalized.contains(word) ? penalize(value, penalty) : value))
+        }
+        all.sort(by: ScoredToken.ranksBefore)
+        return Array(all.prefix(k))
+    }
+}
