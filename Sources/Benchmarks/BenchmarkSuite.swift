@@ -42,14 +42,17 @@ public struct BenchmarkResults: Codable, Sendable {
 public struct BenchmarkSuite {
     public let wikiTextDirectory: String
     public let repeats: Int
+    /// The `collapse` binary, for measurements that need a process of their own (peak memory).
+    public let executable: String?
 
-    public init(wikiTextDirectory: String, repeats: Int) throws {
+    public init(wikiTextDirectory: String, repeats: Int, executable: String? = nil) throws {
         guard repeats >= 1 else { throw CollapseError("repeats must be at least 1") }
         self.wikiTextDirectory = wikiTextDirectory
         self.repeats = repeats
+        self.executable = executable
     }
 
-    /// `$WIKITEXT2_DIR`, else `Corpora/wikitext-2/source` is not assumed: the variable is required.
+    /// `$WIKITEXT2_DIR` (required when no directory is given).
     public static func defaultWikiTextDirectory() throws -> String {
         guard let directory = ProcessInfo.processInfo.environment["WIKITEXT2_DIR"], !directory.isEmpty else {
             throw CollapseError("set WIKITEXT2_DIR or pass --wikitext DIR (the WikiText-2 directory)")
@@ -58,7 +61,8 @@ public struct BenchmarkSuite {
     }
 
     public func run() throws -> BenchmarkResults {
-        let trainPath = try WikiTextLayout.locate(in: wikiTextDirectory)[.train]!
+        let files = try WikiTextLayout.locate(in: wikiTextDirectory)
+        let trainPath = files[.train]!
         let text = try InputFile(path: trainPath).readAll()
         let megabytes = Double(text.count) / 1e6
         var results: [Measurement] = []
@@ -97,6 +101,7 @@ public struct BenchmarkSuite {
                 results += try measureStore(ids: ids, vocabulary: vocabulary)
             }
         }
+        results += try measureNGram(trainPath: trainPath, testPath: files[.test]!, executable: executable)
         return BenchmarkResults(
             date: ISO8601DateFormatter().string(from: Date()), corpus: trainPath,
             icuVersion: ICUTokenizer.icuVersion, zstdVersion: Zstd.version, repeats: repeats, measurements: results)
@@ -146,7 +151,7 @@ public struct BenchmarkSuite {
     }
 
     /// Best wall time of `repeats` runs, in seconds.
-    private func best(_ body: () throws -> Void) throws -> Double {
+    func best(_ body: () throws -> Void) throws -> Double {
         var fastest = Double.infinity
         for _ in 0..<repeats {
             let start = monotonicSeconds()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Benchmarks
+import Foundation
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,9 @@ struct BenchCommand: ParsableCommand {
     var repeats = 3
 
     func run() throws {
-        let suite = try BenchmarkSuite(wikiTextDirectory: wikitext ?? BenchmarkSuite.defaultWikiTextDirectory(), repeats: repeats)
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let suite = try BenchmarkSuite(wikiTextDirectory: wikitext ?? BenchmarkSuite.defaultWikiTextDirectory(), repeats: repeats,
+                                       executable: executable)
         let results = try suite.run()
         print(results.rendered(), terminator: "")
         try results.write(to: out)

@@ -1,0 +1,103 @@
+import Foundation
+import NGram
+import Reporting
+import Storage
+import Tokenization
+
+extension BenchmarkSuite {
+    /// Order-5 n-gram figures on WikiText-2 (whitespace tokens, as KenLM's references):
+    /// training wall time and peak RSS of a `collapse ngram train` child process, scoring
+    /// throughput per CPU-second, and top-5 next-token queries with 64-token penalty sets.
+    func measureNGram(trainPath: String, testPath: String, executable: String?) throws -> [Measurement] {
+        var results: [Measurement] = []
+        let directory = "\(NSTemporaryDirectory())collapse-bench-ngram-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileSystem.createDirectory(directory)
+        defer { try? FileSystem.remove(directory) }
+
+        if let executable {
+            var bestWall = Double.infinity, bestRSS = Int.max
+            for _ in 0..<repeats {
+                let (wall, rss) = try runMeasured(executable, ["ngram", "train", "--order", "5", "--mode", "sentence",
+                                                               "--tokenizer", "whitespace", "--train", trainPath,
+                                                               "--out", "\(directory)/o5.mcngram"])
+                bestWall = min(bestWall, wall)
+                bestRSS = min(bestRSS, rss)
+            }
+            results.append(Measurement(stage: "ngram train o5", metric: "wall (text to saved model, child process)", value: bestWall, unit: "s"))
+            results.append(Measurement(stage: "ngram train o5", metric: "peak RSS", value: Double(bestRSS) / 1024, unit: "MiB"))
+        }
+
+        var trained: NGramLanguageModel?
+        let trainTime = try best {
+            trained = try NGramLanguageModel.train(textPath: trainPath, order: 5, mode: .sentence, tokenizer: .whitespace)
+        }
+        results.append(Measurement(stage: "ngram train o5", metric: "in process (tokenize + estimate)", value: trainTime, unit: "s"))
+        guard let model = trained else { return results }
+
+        // Scoring: the training text itself, 2.08 M predictions, pre-encoded.
+        let sequences = try TrainingSequences.read(InputFile(path: trainPath), tokenizer: WhitespaceTokenizer(), vocabulary: model.vocabulary,
+                                                   mode: .sentence, unknownID: model.unknownWordID)
+        var tokens = 0
+        let scoreTime = try bestCPU {
+            var total = SequenceScore()
+            sequences.forEach { total += model.model.score($0, mode: .sentence) }
+            tokens = total.tokens
+        }
+        results.append(Measurement(stage: "ngram score o5", metric: "throughput", value: Double(tokens) / scoreTime / 1e6, unit: "M tokens/CPU-s"))
+
+        // Decoding: each test block's 64 tokens as the context, its ids as the penalty set.
+        let blocks = try TrainingSequences.read(InputFile(path: testPath), tokenizer: WhitespaceTokenizer(), vocabulary: model.vocabulary,
+                                                mode: .block, unknownID: model.unknownWordID)
+        let index = NextTokenIndex(model: model.model)
+        var queries: [(NGramContext, TokenSet)] = []
+        blocks.forEach { block in
+            queries.append((model.model.context(after: block), TokenSet(block, capacity: model.vocabulary.count)))
+        }
+        var found = 0
+        let queryTime = try bestCPU {
+            for (context, penalized) in queries {
+                found &+= Int(index.topK(5, after: context, penalty: 3.0, penalized: penalized)[0].id)
+            }
+        }
+        results.append(Measurement(stage: "ngram top-5 o5", metric: "queries (64-token penalty set, 1 core)", value: Double(queries.count) / queryTime / 1e3, unit: "k queries/s"))
+        return results
+    }
+
+    /// Runs a child process; returns its wall time and peak RSS (KiB) from wait4.
+    private func runMeasured(_ executable: String, _ arguments: [String]) throws -> (Double, Int) {
+        var pid: pid_t = 0
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let start = monotonicSeconds()
+        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
+            throw CollapseError("cannot start \(executable)")
+        }
+        var status: Int32 = 0
+        var usage = rusage()
+        wait4(pid, &status, 0, &usage)
+        let wall = monotonicSeconds() - start
+        guard status == 0 else { throw CollapseError("\(executable) \(arguments.joined(separator: " ")) failed (status \(status))") }
+        return (wall, Int(usage.ru_maxrss))
+    }
+
+    /// Best CPU time (this thread) of `repeats` runs, in seconds.
+    func bestCPU(_ body: () throws -> Void) throws -> Double {
+        var fastest = Double.infinity
+        for _ in 0..<repeats {
+            let start = threadCPUSeconds()
+            try body()
+            fastest = min(fastest, threadCPUSeconds() - start)
+        }
+        return fastest
+    }
+}
+
+func threadCPUSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+}
