@@ -35,27 +35,26 @@ public enum ARPA {
         append(model.unknownLog10)
         append("\t<unk>\t0\n")
         for w in unigrams {
-            if w == Int(SpecialToken.startOfSequence.id) { append("0") } else { append(model.log10Probabilities[1][w]) }
+            if w == Int(SpecialToken.startOfSequence.id) { append("0") } else { append(model.unigramLog10[w]) }
             buffer.append(0x09)
             buffer += names[w]
             buffer.append(0x09)
-            append(model.log10Backoffs[1][w])
+            append(model.unigramBackoffs[w])
             buffer.append(0x0A)
             try flush()
         }
-        let keys = [[], []] + (2...model.order).map { model.indices[$0].keysInIndexOrder() }
         for n in 2...model.order {
             append("\n\\\(n)-grams:\n")
-            for j in 0..<keys[n].count {
-                append(model.log10Probabilities[n][j])
+            try model.forEachEntry(order: n) { slot, entry in
+                append(entry.log10Probability)
                 buffer.append(0x09)
-                for (position, word) in model.words(ofKey: keys[n][j], order: n, keys: keys).enumerated() {
+                for (position, word) in model.words(ofSlot: slot, order: n).enumerated() {
                     if position > 0 { buffer.append(0x20) }
                     buffer += names[Int(word)]
                 }
                 if n < model.order {
                     buffer.append(0x09)
-                    append(model.log10Backoffs[n][j])
+                    append(entry.log10Backoff)
                 }
                 buffer.append(0x0A)
                 try flush()
@@ -231,9 +230,8 @@ public enum ARPA {
                 unigramBackoffTable[1][Int(id)] = unigramBackoffs[index]
                 known[Int(id)] = true
             }
-            var model = NGramModel(order: order, vocabularySize: size, discounts: [], uniformSize: known.count { $0 },
-                                   unknownLog10: unknownLog10, indices: [NGramIndex(expectedCount: 0), NGramIndex(expectedCount: 0)],
-                                   log10Probabilities: probabilities, log10Backoffs: unigramBackoffTable, contexts: [[], []], known: known)
+            var dense = DenseNGrams(order: order, vocabularySize: size, indices: [NGramIndex(expectedCount: 0), NGramIndex(expectedCount: 0)],
+                                    log10Probabilities: probabilities, log10Backoffs: unigramBackoffTable, contexts: [[], []], known: known)
             for n in 2...order {
                 var index = NGramIndex(expectedCount: declared[n - 1])
                 var contexts = [Int32](repeating: 0, count: declared[n - 1])
@@ -246,26 +244,27 @@ public enum ARPA {
                         }
                         words[k] = id
                     }
-                    guard let suffix = model.index(of: words[1...]), let context = model.index(of: words[..<(n - 1)]) else {
+                    guard let suffix = dense.index(of: words[1...]), let context = dense.index(of: words[..<(n - 1)]) else {
                         throw CollapseError("\(n)-gram '\(words.map { vocabulary.tokens[Int($0)] }.joined(separator: " "))' lacks its context or suffix at order \(n - 1)", path: path)
                     }
                     let (_, inserted) = index.insert(NGramIndex.key(suffix: suffix, first: words[0]))
                     guard inserted else { throw CollapseError("\(n)-gram \(j + 1) appears twice", path: path) }
                     contexts[j] = context
                 }
-                model.indices.append(index)
-                model.contexts.append(contexts)
-                model.log10Probabilities.append(logs[n])
-                if n < order { model.log10Backoffs.append(backoffs[n]) }
+                dense.indices.append(index)
+                dense.contexts.append(contexts)
+                dense.log10Probabilities.append(logs[n])
+                if n < order { dense.log10Backoffs.append(backoffs[n]) }
                 grams[n] = []
             }
+            let model = NGramModel(laying: dense, discounts: [], uniformSize: known.count { $0 }, unknownLog10: unknownLog10)
             return NGramLanguageModel(model: model, vocabulary: vocabulary, mode: .sentence)
         }
     }
 }
 
-extension NGramModel {
-    /// The index of an n-gram given by its words (order = count), or nil. O(order).
+extension DenseNGrams {
+    /// The dense index of an n-gram given by its words (order = count), or nil. O(order).
     func index<C: BidirectionalCollection>(of words: C) -> Int32? where C.Element == Int32, C.Index == Int {
         guard let last = words.last, last >= 0, Int(last) < vocabularySize, known[Int(last)] else { return nil }
         var index = last
@@ -273,28 +272,12 @@ extension NGramModel {
         var position = words.endIndex - 2
         while position >= words.startIndex {
             n += 1
-            guard n <= order else { return nil }
+            guard n <= order, n < indices.count else { return nil }
             let found = indices[n].find(NGramIndex.key(suffix: index, first: words[position]))
             if found < 0 { return nil }
             index = found
             position -= 1
         }
         return index
-    }
-
-    /// The words of the order-n n-gram with this key, first to last, given every order's keys in
-    /// index order (`keys[k]` for order k ≥ 2). O(order).
-    func words(ofKey key: UInt64, order n: Int, keys: [[UInt64]]) -> [Int32] {
-        var words = [Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)]
-        var suffix = Int32(truncatingIfNeeded: key >> 32)
-        var level = n - 1
-        while level >= 2 {
-            let suffixKey = keys[level][Int(suffix)]
-            words.append(Int32(truncatingIfNeeded: suffixKey & 0xFFFF_FFFF))
-            suffix = Int32(truncatingIfNeeded: suffixKey >> 32)
-            level -= 1
-        }
-        words.append(suffix)
-        return words
     }
 }

@@ -82,9 +82,10 @@ extension NGramModel {
             counts.adjusted[n] = []
             counts.suffixes[n] = []
         }
-        return NGramModel(
-            order: order, vocabularySize: vocabularySize, discounts: discounts, uniformSize: uniformSize,
-            unknownLog10: Float(log10(uniform)), indices: counts.indices, log10Probabilities: log10Probabilities,
-            log10Backoffs: log10Backoffs, contexts: counts.contexts, known: known)
+        let dense = DenseNGrams(order: order, vocabularySize: vocabularySize, indices: counts.indices,
+                                log10Probabilities: log10Probabilities, log10Backoffs: log10Backoffs,
+                                contexts: counts.contexts, known: known)
+        counts = NGramCounts.empty
+        return NGramModel(laying: dense, discounts: discounts, uniformSize: uniformSize, unknownLog10: Float(log10(uniform)))
     }
 }

@@ -47,6 +47,18 @@ struct NGramCounts {
     /// Per order n ≥ 2, by n-gram index: the index of its suffix (last n−1 words) at n−1.
     var suffixes: [[Int32]]
 
+    /// Nothing, to release a count's memory early.
+    static let empty = NGramCounts()
+
+    private init() {
+        order = 0
+        vocabularySize = 0
+        indices = []
+        adjusted = []
+        contexts = []
+        suffixes = []
+    }
+
     /// Counts `<s> sequence </s>` for every sequence.
     /// - Precondition: `order >= 2`, ids < vocabularySize.
     init(_ sequences: TrainingSequences, order: Int, vocabularySize: Int,

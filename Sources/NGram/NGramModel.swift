@@ -9,14 +9,46 @@ public enum SequenceMode: String, Sendable, Codable, CaseIterable {
     case block
 }
 
+/// One n-gram in a probing table: its key (the slot of its suffix at the order below and its
+/// first word) with its log10 probability and its log10 backoff as a context, so a lookup
+/// touches one cache line — the layout of KenLM's probing model.
+struct ProbingEntry: Sendable, BitwiseCopyable {
+    static let emptyKey = UInt64.max
+    var key: UInt64
+    var log10Probability: Float
+    var log10Backoff: Float
+
+    static let empty = ProbingEntry(key: emptyKey, log10Probability: 0, log10Backoff: 0)
+}
+
+/// The output of estimation (and of ARPA import): n-grams indexed densely 0..<count per order.
+/// `NGramModel(laying:)` turns it into probing tables.
+struct DenseNGrams {
+    var order: Int
+    var vocabularySize: Int
+    /// Per order n ≥ 2: keys (suffix's dense index at n−1, first word) → dense index.
+    var indices: [NGramIndex]
+    /// Per order n ≥ 1, by dense index (order 1: by word id).
+    var log10Probabilities: [[Float]]
+    /// Per order 1 ≤ n < order, by dense index: log10 γ as a context (0 if no context).
+    var log10Backoffs: [[Float]]
+    /// Per order n ≥ 2, by dense index: the dense index of its context at n−1.
+    var contexts: [[Int32]]
+    var known: [Bool]
+}
+
 /// An interpolated modified Kneser-Ney n-gram model (orders 2–6), stored in backoff form like
 /// an ARPA file: every n-gram has log10 p(w | h) already interpolated with lower orders, and
 /// every context has log10 of its backoff weight γ(h).
+///
+/// Orders ≥ 2 live in open-addressing tables (load ≤ 0.7) of `ProbingEntry`; an n-gram is
+/// identified by its slot, and keys chain through suffix slots (a reverse trie), so extending a
+/// match one word to the left is one lookup. Order 1 is dense by word id.
 public struct NGramModel: Sendable {
     public let order: Int
     /// Ids 0..<vocabularySize; an id the model never saw in training scores as the unknown word.
     public let vocabularySize: Int
-    /// Per order (index 1…order): the discounts used.
+    /// Per order (index 1…order): the discounts used; empty for an imported ARPA model.
     public let discounts: [Discounts]
     /// Size of the uniform distribution at the unigram level: seen types other than `<s>`, plus
     /// one for the unknown word.
@@ -24,20 +56,228 @@ public struct NGramModel: Sendable {
     /// log10 p of an unknown word (the unigram level's uniform share).
     public let unknownLog10: Float
 
-    // Order 1 is dense by word id; orders ≥ 2 are hash-indexed (reverse trie).
-    var indices: [NGramIndex]
-    /// Per order, by n-gram index: log10 p(w | h).
-    var log10Probabilities: [[Float]]
-    /// Per order below the highest, by n-gram index: log10 γ of the n-gram as a context (0 when it
-    /// is no context).
-    var log10Backoffs: [[Float]]
-    /// Per order ≥ 2, by n-gram index: the index of its context at the order below.
-    var contexts: [[Int32]]
-    /// Unigrams the model knows (adjusted count > 0, or `<s>`).
-    var known: [Bool]
+    let unigramLog10: [Float]
+    let unigramBackoffs: [Float]
+    /// Unigrams the model knows (seen in training, or `<s>`).
+    let known: [Bool]
+    /// All orders' tables back to back; order n occupies tableStart[n] ..< tableStart[n] + tableCapacity[n].
+    let entries: [ProbingEntry]
+    let tableStart: [Int]
+    let tableCapacity: [Int]
+    /// Per order: number of n-grams.
+    let counts: [Int]
+    /// Per order n ≥ 2, by slot: the slot (word id at n = 2) of the n-gram's context, −1 if empty.
+    let contexts: [[Int32]]
 
     /// Number of n-grams of order n.
-    public func count(order n: Int) -> Int {
-        n == 1 ? known.count { $0 } : log10Probabilities[n].count
+    public func count(order n: Int) -> Int { counts[n] }
+
+    init(order: Int, vocabularySize: Int, discounts: [Discounts], uniformSize: Int, unknownLog10: Float,
+         unigramLog10: [Float], unigramBackoffs: [Float], known: [Bool], entries: [ProbingEntry],
+         tableStart: [Int], tableCapacity: [Int], counts: [Int], contexts: [[Int32]]) {
+        self.order = order
+        self.vocabularySize = vocabularySize
+        self.discounts = discounts
+        self.uniformSize = uniformSize
+        self.unknownLog10 = unknownLog10
+        self.unigramLog10 = unigramLog10
+        self.unigramBackoffs = unigramBackoffs
+        self.known = known
+        self.entries = entries
+        self.tableStart = tableStart
+        self.tableCapacity = tableCapacity
+        self.counts = counts
+        self.contexts = contexts
+    }
+
+    /// Stage 5 (like building KenLM's binary): dense n-grams into probing tables, order by
+    /// order, releasing each dense order as soon as it is laid out. O(n-grams).
+    init(laying dense: consuming DenseNGrams, discounts: [Discounts], uniformSize: Int, unknownLog10: Float) {
+        var dense = dense
+        let order = dense.order
+        var capacities = [0, 0]
+        var starts = [0, 0]
+        var counts = [0, dense.known.count { $0 }]
+        for n in 2...order {
+            counts.append(dense.indices[n].count)
+            capacities.append(ProbingTables.capacity(for: dense.indices[n].count))
+            starts.append(starts[n - 1] + capacities[n - 1])
+        }
+        var entries = [ProbingEntry](repeating: .empty, count: starts[order] + capacities[order])
+        var contexts: [[Int32]] = [[], []]
+        var slotOfLower: [Int32] = []   // dense index → slot, for the order below
+        entries.withUnsafeMutableBufferPointer { table in
+            for n in 2...order {
+                let keys = dense.indices[n].keysInIndexOrder()
+                dense.indices[n] = NGramIndex(expectedCount: 0)
+                var slotOf = [Int32](repeating: -1, count: keys.count)
+                var contextOfSlot = [Int32](repeating: -1, count: capacities[n])
+                let logs = dense.log10Probabilities[n]
+                let backoffs = n < order ? dense.log10Backoffs[n] : []
+                let denseContexts = dense.contexts[n]
+                for j in 0..<keys.count {
+                    let suffix = Int32(truncatingIfNeeded: keys[j] >> 32)
+                    let first = Int32(truncatingIfNeeded: keys[j] & 0xFFFF_FFFF)
+                    let key = NGramIndex.key(suffix: n == 2 ? suffix : slotOfLower[Int(suffix)], first: first)
+                    let slot = ProbingTables.insertionSlot(for: key, in: table, start: starts[n], capacity: capacities[n])
+                    table[starts[n] + slot] = ProbingEntry(key: key, log10Probability: logs[j],
+                                                          log10Backoff: n < order ? backoffs[j] : 0)
+                    slotOf[j] = Int32(slot)
+                    let context = denseContexts[j]
+                    contextOfSlot[slot] = n == 2 ? context : slotOfLower[Int(context)]
+                }
+                dense.log10Probabilities[n] = []
+                if n < order { dense.log10Backoffs[n] = [] }
+                dense.contexts[n] = []
+                contexts.append(contextOfSlot)
+                slotOfLower = slotOf
+            }
+        }
+        self.init(order: order, vocabularySize: dense.vocabularySize, discounts: discounts, uniformSize: uniformSize,
+                  unknownLog10: unknownLog10, unigramLog10: dense.log10Probabilities[1], unigramBackoffs: dense.log10Backoffs[1],
+                  known: dense.known, entries: entries, tableStart: starts, tableCapacity: capacities, counts: counts,
+                  contexts: contexts)
+    }
+}
+
+/// Slot arithmetic shared by table building and lookups.
+enum ProbingTables {
+    static let maximumLoad = 0.7
+
+    static func capacity(for count: Int) -> Int {
+        max(64, Int((Double(count) / maximumLoad).rounded(.up)) + 1)
+    }
+
+    /// The home slot of a key: the high half of a 128-bit product of the mixed key and capacity.
+    @inline(__always)
+    static func home(_ key: UInt64, capacity: Int) -> Int {
+        var h = key &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return Int(h.multipliedFullWidth(by: UInt64(capacity)).high)
+    }
+
+    static func insertionSlot(for key: UInt64, in table: UnsafeMutableBufferPointer<ProbingEntry>, start: Int, capacity: Int) -> Int {
+        var slot = home(key, capacity: capacity)
+        while table[start + slot].key != ProbingEntry.emptyKey {
+            precondition(table[start + slot].key != key, "duplicate n-gram key")
+            slot += 1
+            if slot == capacity { slot = 0 }
+        }
+        return slot
+    }
+}
+
+/// Raw pointers into a model's tables, valid inside `NGramModel.withTables`: the hot loops
+/// (scoring, decoding) pay no reference counting or bounds checks per lookup.
+struct TableView {
+    let order: Int
+    let vocabularySize: Int
+    let unknownLog10: Float
+    let entries: UnsafePointer<ProbingEntry>
+    let starts: InlineArray<8, Int>
+    let capacities: InlineArray<8, Int>
+    let unigramLog10: UnsafePointer<Float>
+    let unigramBackoffs: UnsafePointer<Float>
+    let known: UnsafePointer<Bool>
+
+    /// The slot of `key` at order n, or −1. Expected O(1), one cache line.
+    @inline(__always)
+    func find(_ key: UInt64, order n: Int) -> Int32 {
+        let start = starts[n], capacity = capacities[n]
+        var slot = ProbingTables.home(key, capacity: capacity)
+        while true {
+            let stored = entries[start + slot].key
+            if stored == key { return Int32(slot) }
+            if stored == ProbingEntry.emptyKey { return -1 }
+            slot += 1
+            if slot == capacity { slot = 0 }
+        }
+    }
+
+    @inline(__always)
+    func entry(_ slot: Int32, order n: Int) -> ProbingEntry {
+        entries[starts[n] + Int(slot)]
+    }
+
+    @inline(__always)
+    func isKnown(_ word: Int32) -> Bool {
+        word >= 0 && Int(word) < vocabularySize && known[Int(word)]
+    }
+
+    /// log10 p at order n of the n-gram in `slot` (n = 1: the word id).
+    @inline(__always)
+    func log10Probability(_ slot: Int32, order n: Int) -> Float {
+        n == 1 ? unigramLog10[Int(slot)] : entry(slot, order: n).log10Probability
+    }
+
+    /// log10 backoff at order n of the n-gram in `slot` (n = 1: the word id).
+    @inline(__always)
+    func log10Backoff(_ slot: Int32, order n: Int) -> Float {
+        n == 1 ? unigramBackoffs[Int(slot)] : entry(slot, order: n).log10Backoff
+    }
+}
+
+extension NGramModel {
+    func withTables<R>(_ body: (TableView) throws -> R) rethrows -> R {
+        var starts = InlineArray<8, Int>(repeating: 0)
+        var capacities = InlineArray<8, Int>(repeating: 1)
+        for n in 2...order {
+            starts[n] = tableStart[n]
+            capacities[n] = tableCapacity[n]
+        }
+        return try entries.withUnsafeBufferPointer { entries in
+            try unigramLog10.withUnsafeBufferPointer { logs in
+                try unigramBackoffs.withUnsafeBufferPointer { backoffs in
+                    try known.withUnsafeBufferPointer { known in
+                        try body(TableView(order: order, vocabularySize: vocabularySize, unknownLog10: unknownLog10,
+                                           entries: entries.baseAddress!, starts: starts, capacities: capacities,
+                                           unigramLog10: logs.baseAddress!, unigramBackoffs: backoffs.baseAddress!,
+                                           known: known.baseAddress!))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every n-gram of order n ≥ 2 as (slot, entry), in slot order.
+    func forEachEntry(order n: Int, _ body: (Int32, ProbingEntry) throws -> Void) rethrows {
+        for slot in 0..<tableCapacity[n] {
+            let entry = entries[tableStart[n] + slot]
+            if entry.key != ProbingEntry.emptyKey { try body(Int32(slot), entry) }
+        }
+    }
+
+    /// The words of the order-n n-gram in `slot`, first to last. O(order).
+    func words(ofSlot slot: Int32, order n: Int) -> [Int32] {
+        var words: [Int32] = []
+        var current = slot
+        var level = n
+        while level >= 2 {
+            let key = entries[tableStart[level] + Int(current)].key
+            words.append(Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
+            current = Int32(truncatingIfNeeded: key >> 32)
+            level -= 1
+        }
+        words.append(current)
+        return words
+    }
+
+    /// The slot of an n-gram given by its words (order = count), or nil. O(order).
+    func slot<C: BidirectionalCollection>(of words: C) -> Int32? where C.Element == Int32, C.Index == Int {
+        guard let last = words.last, last >= 0, Int(last) < vocabularySize, known[Int(last)], words.count <= order else { return nil }
+        return withTables { tables in
+            var slot = last
+            var n = 1
+            var position = words.endIndex - 2
+            while position >= words.startIndex {
+                n += 1
+                let found = tables.find(NGramIndex.key(suffix: slot, first: words[position]), order: n)
+                if found < 0 { return nil }
+                slot = found
+                position -= 1
+            }
+            return slot
+        }
     }
 }

@@ -45,22 +45,28 @@ public struct NGramContext: Sendable {
 extension NGramModel {
     /// The context after `<s>` and then `words`.
     public func context<C: Collection>(after words: C) -> NGramContext where C.Element == Int32 {
-        var state = startState()
-        for word in words { _ = advance(&state, word: word) }
-        return NGramContext(state: state)
+        withTables { tables in
+            var state = tables.startState()
+            for word in words { _ = tables.advance(&state, word: word) }
+            return NGramContext(state: state)
+        }
     }
 
     /// `context` extended by one word.
     public func extending(_ context: NGramContext, with word: Int32) -> NGramContext {
-        var state = context.state
-        _ = advance(&state, word: word)
-        return NGramContext(state: state)
+        withTables { tables in
+            var state = context.state
+            _ = tables.advance(&state, word: word)
+            return NGramContext(state: state)
+        }
     }
 
     /// log10 p(word | context), exactly as scoring computes it.
     public func log10Probability(of word: Int32, after context: NGramContext) -> Float {
-        var state = context.state
-        return advance(&state, word: word).log10
+        withTables { tables in
+            var state = context.state
+            return tables.advance(&state, word: word).log10
+        }
     }
 
     /// Whether decoding may produce `word`: a word the model knows, never `<s>` or `</s>`.
@@ -81,7 +87,7 @@ func penalize(_ score: Float, _ penalty: Float) -> Float {
 
 /// Forward links for decoding: for every context n-gram, its continuations sorted by
 /// probability, and all unigrams sorted likewise. Built once per model (O(n-grams log)),
-/// ~16 bytes per n-gram.
+/// ~12 bytes per n-gram.
 ///
 /// `topK` is exact — equal to scoring every generatable word and sorting (`denseTopK`) — but
 /// looks only at the head of each backoff level's sorted list: a word's score at the level of
@@ -90,45 +96,51 @@ func penalize(_ score: Float, _ penalty: Float) -> Float {
 /// ranks at most where its unpenalized self would, so those never reached cannot enter the top k.
 public struct NextTokenIndex: Sendable {
     let model: NGramModel
-    /// Per order m ≥ 2: continuations of context c at order m−1 are entries offsets[c]..<offsets[c+1].
+    /// Per order m ≥ 2: continuations of the context in slot c at order m−1 (word id at m = 2)
+    /// are entries offsets[m][c] ..< offsets[m][c+1].
     private var offsets: [[Int32]] = [[], []]
-    private var entryIndices: [[Int32]] = [[], []]   // the order-m n-gram index
+    private var entrySlots: [[Int32]] = [[], []]
     private var entryWords: [[Int32]] = [[], []]
     /// Generatable unigrams by descending probability, ties by id.
     private var unigramOrder: [Int32] = []
 
     public init(model: NGramModel) {
         self.model = model
-        let keys = [[], []] + (2..<(model.order + 1)).map { model.indices[$0].keysInIndexOrder() }
-        // The last word of every n-gram, order by order (the last word of its suffix).
+        // The last word of the n-gram in every slot, order by order (that of its suffix).
         var lastWords: [[Int32]] = [[], Array(0..<Int32(model.vocabularySize))]
         for m in 2...model.order {
-            lastWords.append(keys[m].map { lastWords[m - 1][Int(Int32(truncatingIfNeeded: $0 >> 32))] })
+            var words = [Int32](repeating: -1, count: model.tableCapacity[m])
+            model.forEachEntry(order: m) { slot, entry in
+                words[Int(slot)] = lastWords[m - 1][Int(Int32(truncatingIfNeeded: entry.key >> 32))]
+            }
+            lastWords.append(words)
         }
         for m in 2...model.order {
             let contexts = model.contexts[m]
-            let contextCount = m == 2 ? model.vocabularySize : model.contexts[m - 1].count
+            let contextCount = m == 2 ? model.vocabularySize : model.tableCapacity[m - 1]
             var starts = [Int32](repeating: 0, count: contextCount + 1)
-            for c in contexts { starts[Int(c) + 1] += 1 }
+            for c in contexts where c >= 0 { starts[Int(c) + 1] += 1 }
             for c in 0..<contextCount { starts[c + 1] += starts[c] }
             var fill = starts
-            var order = [Int32](repeating: 0, count: contexts.count)
-            for (j, c) in contexts.enumerated() {
-                order[Int(fill[Int(c)])] = Int32(j)
+            var order = [Int32](repeating: 0, count: Int(starts[contextCount]))
+            for (slot, c) in contexts.enumerated() where c >= 0 {
+                order[Int(fill[Int(c)])] = Int32(slot)
                 fill[Int(c)] += 1
             }
-            let logs = model.log10Probabilities[m]
+            let base = model.tableStart[m]
             let words = lastWords[m]
+            let logs = model.entries
             for c in 0..<contextCount where starts[c + 1] - starts[c] > 1 {
                 order[Int(starts[c])..<Int(starts[c + 1])].sort { a, b in
-                    logs[Int(a)] != logs[Int(b)] ? logs[Int(a)] > logs[Int(b)] : words[Int(a)] < words[Int(b)]
+                    let (pa, pb) = (logs[base + Int(a)].log10Probability, logs[base + Int(b)].log10Probability)
+                    return pa != pb ? pa > pb : words[Int(a)] < words[Int(b)]
                 }
             }
             offsets.append(starts)
-            entryIndices.append(order)
+            entrySlots.append(order)
             entryWords.append(order.map { words[Int($0)] })
         }
-        let logs = model.log10Probabilities[1]
+        let logs = model.unigramLog10
         unigramOrder = (0..<Int32(model.vocabularySize)).filter(model.isGeneratable).sorted {
             logs[Int($0)] != logs[Int($1)] ? logs[Int($0)] > logs[Int($1)] : $0 < $1
         }
@@ -138,42 +150,29 @@ public struct NextTokenIndex: Sendable {
     /// applied to ids in `penalized`; best first, ties to the lower id. Exact.
     /// O(order × (k + words skipped)) expected.
     public func topK(_ k: Int, after context: NGramContext, penalty: Float, penalized: TokenSet) -> [ScoredToken] {
-        let state = context.state
-        let length = state.length
-        var best: [ScoredToken] = []
-        best.reserveCapacity(k + 1)
-        func offer(_ candidate: ScoredToken) {
-            if best.count == k, let last = best.last, !ScoredToken.ranksBefore(candidate, last) { return }
-            var position = best.count
-            while position > 0 && ScoredToken.ranksBefore(candidate, best[position - 1]) { position -= 1 }
-            best.insert(candidate, at: position)
-            if best.count > k { best.removeLast() }
-        }
-        // Levels from the longest context down to unigrams; level m scores n-grams of order m.
-        var level = min(length + 1, model.order)
-        while level >= 1 {
-            var taken = 0
-            // The same summation order as `advance`, so scores are bit-identical to scoring.
-            @inline(__always) func score(_ logProbability: Float) -> Float {
-                var total = logProbability
-                if level - 1 < length { for k in (level - 1)..<length { total += state.backoffs[k] } }
-                return total
+        model.withTables { tables in
+            let state = context.state
+            let length = state.length
+            var best: [ScoredToken] = []
+            best.reserveCapacity(k + 1)
+            @inline(__always) func offer(_ candidate: ScoredToken) {
+                if best.count == k, let last = best.last, !ScoredToken.ranksBefore(candidate, last) { return }
+                var position = best.count
+                while position > 0 && ScoredToken.ranksBefore(candidate, best[position - 1]) { position -= 1 }
+                best.insert(candidate, at: position)
+                if best.count > k { best.removeLast() }
             }
-            if level >= 2 {
-                let c = Int(state.indices[level - 2])
-                let range = Int(offsets[level][c])..<Int(offsets[level][c + 1])
-                let logs = model.log10Probabilities[level]
-                for entry in range {
-                    if taken == k { break }
-                    let word = entryWords[level][entry]
-                    guard model.isGeneratable(word) else { continue }
-                    let j = entryIndices[level][entry]
-                    // Belongs to a longer match? Then it was scored at a higher level.
-                    if level <= length && level < model.order,
-                       model.indices[level + 1].find(NGramIndex.key(suffix: j, first: state.history[level - 1])) >= 0 {
-                        continue
-                    }
-                    let value = score(logs[Int(j)])
+            // Levels from the longest context down to unigrams; level m scores n-grams of order m.
+            var level = min(length + 1, model.order)
+            while level >= 1 {
+                var taken = 0
+                // The same summation order as `advance`, so scores are bit-identical to scoring.
+                @inline(__always) func score(_ logProbability: Float) -> Float {
+                    var total = logProbability
+                    if level - 1 < length { for k in (level - 1)..<length { total += state.backoffs[k] } }
+                    return total
+                }
+                @inline(__always) func consider(_ word: Int32, _ value: Float) {
                     if penalized.contains(word) {
                         offer(ScoredToken(id: word, log10Score: penalize(value, penalty)))
                     } else {
@@ -181,25 +180,35 @@ public struct NextTokenIndex: Sendable {
                         taken += 1
                     }
                 }
-            } else {
-                let logs = model.log10Probabilities[1]
-                for word in unigramOrder {
-                    if taken == k { break }
-                    if length >= 1 && model.indices[2].find(NGramIndex.key(suffix: word, first: state.history[0])) >= 0 {
-                        continue
+                if level >= 2 {
+                    let c = Int(state.slots[level - 2])
+                    let (slots, words) = (entrySlots[level], entryWords[level])
+                    let range = Int(offsets[level][c])..<Int(offsets[level][c + 1])
+                    for entry in range {
+                        if taken == k { break }
+                        let word = words[entry]
+                        guard model.isGeneratable(word) else { continue }
+                        let slot = slots[entry]
+                        // Belongs to a longer match? Then it was scored at a higher level.
+                        if level <= length && level < model.order,
+                           tables.find(NGramIndex.key(suffix: slot, first: state.history[level - 1]), order: level + 1) >= 0 {
+                            continue
+                        }
+                        consider(word, score(tables.log10Probability(slot, order: level)))
                     }
-                    let value = score(logs[Int(word)])
-                    if penalized.contains(word) {
-                        offer(ScoredToken(id: word, log10Score: penalize(value, penalty)))
-                    } else {
-                        offer(ScoredToken(id: word, log10Score: value))
-                        taken += 1
+                } else {
+                    for word in unigramOrder {
+                        if taken == k { break }
+                        if length >= 1 && tables.find(NGramIndex.key(suffix: word, first: state.history[0]), order: 2) >= 0 {
+                            continue
+                        }
+                        consider(word, score(tables.unigramLog10[Int(word)]))
                     }
                 }
+                level -= 1
             }
-            level -= 1
+            return best
         }
-        return best
     }
 
     /// The reference: every generatable word scored by `advance`, penalized, sorted. O(V).

@@ -1,21 +1,15 @@
 import Foundation
 import Tokenization
 
-/// The running context of a scan through a sequence: for each length k = 1…order−1 of the
-/// history, the index of the n-gram formed by the last k words, if the model has it, and its
-/// backoff weight. This is KenLM's "state".
-struct ScoringState {
+/// The running context of a scan through a sequence — KenLM's "state": for each length
+/// k = 1…order−1 of the history, the slot of the n-gram formed by the last k words (if the model
+/// has it) and its backoff, plus the last words themselves. Fixed size, no heap.
+struct ScoringState: Sendable {
     var length = 0
-    var indices: [Int32]
-    var backoffs: [Float]
+    var slots = InlineArray<6, Int32>(repeating: 0)
+    var backoffs = InlineArray<6, Float>(repeating: 0)
     /// The last order−1 words, most recent first.
-    var history: [Int32]
-
-    init(order: Int) {
-        indices = [Int32](repeating: 0, count: order)
-        backoffs = [Float](repeating: 0, count: order)
-        history = [Int32](repeating: 0, count: order)
-    }
+    var history = InlineArray<6, Int32>(repeating: 0)
 }
 
 /// The result of scoring one or more sequences.
@@ -31,7 +25,7 @@ public struct SequenceScore: Sendable, Equatable {
 
     /// 10^(−Σ log10 p / tokens).
     public var perplexity: Double {
-        tokens == 0 ? .nan : pow10(-log10Probability / Double(tokens))
+        tokens == 0 ? .nan : pow(10, -log10Probability / Double(tokens))
     }
 
     public static func += (lhs: inout SequenceScore, rhs: SequenceScore) {
@@ -41,18 +35,14 @@ public struct SequenceScore: Sendable, Equatable {
     }
 }
 
-func pow10(_ x: Double) -> Double {
-    pow(10, x)
-}
-
-extension NGramModel {
+extension TableView {
     /// A state after `<s>`.
     func startState() -> ScoringState {
-        var state = ScoringState(order: order)
+        var state = ScoringState()
         let start = SpecialToken.startOfSequence.id
         state.length = 1
-        state.indices[0] = start
-        state.backoffs[0] = log10Backoffs.count > 1 ? log10Backoffs[1][Int(start)] : 0
+        state.slots[0] = start
+        state.backoffs[0] = unigramBackoffs[Int(start)]
         state.history[0] = start
         return state
     }
@@ -61,35 +51,39 @@ extension NGramModel {
     /// ending in `word` that the model has, plus the backoffs of the longer contexts. O(order).
     @inline(__always)
     func advance(_ state: inout ScoringState, word: Int32) -> (log10: Float, known: Bool) {
-        guard word >= 0 && Int(word) < vocabularySize && known[Int(word)] else {
+        guard isKnown(word) else {
             var log10 = unknownLog10
             for k in 0..<state.length { log10 += state.backoffs[k] }
             // Nothing extends an unknown word: the next token starts from its unigram.
             state.length = 0
             return (log10, false)
         }
+        var found = InlineArray<6, Int32>(repeating: 0)
+        found[0] = word
         var matched = 1
-        var index = word
-        var newIndices = (index, Int32(0), Int32(0), Int32(0), Int32(0), Int32(0))
-        withUnsafeMutableBytes(of: &newIndices) { raw in
-            let found = raw.bindMemory(to: Int32.self)
-            while matched < order && matched <= state.length {
-                let key = NGramIndex.key(suffix: index, first: state.history[matched - 1])
-                let next = indices[matched + 1].find(key)
-                if next < 0 { break }
-                index = next
-                found[matched] = next
-                matched += 1
-            }
-            for k in 0..<min(matched, order - 1) { state.indices[k] = found[k] }
+        var slot = word
+        var probability = unigramLog10[Int(word)]
+        var newBackoffs = InlineArray<6, Float>(repeating: 0)
+        newBackoffs[0] = unigramBackoffs[Int(word)]
+        while matched < order && matched <= state.length {
+            let next = find(NGramIndex.key(suffix: slot, first: state.history[matched - 1]), order: matched + 1)
+            if next < 0 { break }
+            slot = next
+            let entry = self.entry(next, order: matched + 1)
+            probability = entry.log10Probability
+            if matched < 6 { found[matched] = next; newBackoffs[matched] = entry.log10Backoff }
+            matched += 1
         }
-        var log10 = log10Probabilities[matched][Int(index)]
+        var log10 = probability
         // Backoffs of the contexts longer than the one the match used.
         if matched - 1 < state.length {
             for k in (matched - 1)..<state.length { log10 += state.backoffs[k] }
         }
         let newLength = min(matched, order - 1)
-        for k in 0..<newLength { state.backoffs[k] = log10Backoffs[k + 1][Int(state.indices[k])] }
+        for k in 0..<newLength {
+            state.slots[k] = found[k]
+            state.backoffs[k] = newBackoffs[k]
+        }
         // Shift the history: the word becomes the most recent.
         var k = order - 2
         while k > 0 { state.history[k] = state.history[k - 1]; k -= 1 }
@@ -97,22 +91,26 @@ extension NGramModel {
         state.length = newLength
         return (log10, true)
     }
+}
 
+extension NGramModel {
     /// Scores one sequence: `<s>` as context, then every word, then `</s>` in sentence mode.
     /// - Parameter each: receives each predicted token's log10 p, in order.
     public func score<C: Collection>(_ words: C, mode: SequenceMode, each: ((Float) -> Void)? = nil) -> SequenceScore
     where C.Element == Int32 {
-        var state = startState()
-        var result = SequenceScore()
-        func add(_ word: Int32) {
-            let (log10, known) = advance(&state, word: word)
-            result.log10Probability += Double(log10)
-            result.tokens += 1
-            if !known { result.unknownTokens += 1 }
-            each?(log10)
+        withTables { tables in
+            var state = tables.startState()
+            var result = SequenceScore()
+            @inline(__always) func add(_ word: Int32) {
+                let (log10, known) = tables.advance(&state, word: word)
+                result.log10Probability += Double(log10)
+                result.tokens += 1
+                if !known { result.unknownTokens += 1 }
+                each?(log10)
+            }
+            for word in words { add(word) }
+            if mode == .sentence { add(SpecialToken.endOfSequence.id) }
+            return result
         }
-        for word in words { add(word) }
-        if mode == .sentence { add(SpecialToken.endOfSequence.id) }
-        return result
     }
 }
