@@ -39,9 +39,7 @@ extension BenchmarkSuite {
                                                    mode: .sentence, unknownID: model.unknownWordID)
         var tokens = 0
         let scoreTime = try bestCPU {
-            var total = SequenceScore()
-            sequences.forEach { total += model.model.score($0, mode: .sentence) }
-            tokens = total.tokens
+            tokens = model.model.scoreAll(sequences, mode: .sentence).reduce(0) { $0 + $1.tokens }
         }
         results.append(Measurement(stage: "ngram score o5", metric: "throughput", value: Double(tokens) / scoreTime / 1e6, unit: "M tokens/CPU-s"))
 

@@ -2,14 +2,14 @@ import Foundation
 import Storage
 import Tokenization
 
-/// Our binary model format: magic `MCNGRAM2`, then a zstd stream with a JSON header, the
+/// Our binary model format: magic `MCNGRAM3`, then a zstd stream with a JSON header, the
 /// vocabulary file, the unigram arrays, the probing tables exactly as they sit in memory, the
 /// context slots, and an XXH64 of it all. Loading is reading: no table is rebuilt.
 extension NGramLanguageModel {
-    static let magic = "MCNGRAM2"
+    static let magic = "MCNGRAM3"
 
     struct Header: Codable {
-        var format = 2
+        var format = 3
         var order: Int
         var mode: SequenceMode
         var vocabularySize: Int
@@ -17,7 +17,6 @@ extension NGramLanguageModel {
         var unknownLog10: Float
         var discounts: [Discounts]
         var counts: [Int]
-        var tableStart: [Int]
         var tableCapacity: [Int]
     }
 
@@ -25,14 +24,16 @@ extension NGramLanguageModel {
         let writer = try BinaryWriter(path: path, magic: Self.magic)
         let header = Header(order: model.order, mode: mode, vocabularySize: model.vocabularySize, uniformSize: model.uniformSize,
                             unknownLog10: model.unknownLog10, discounts: Array(model.discounts.dropFirst()),
-                            counts: model.counts, tableStart: model.tableStart, tableCapacity: model.tableCapacity)
+                            counts: model.counts, tableCapacity: model.tableCapacity)
         try writer.write(string: String(decoding: try JSONEncoder().encode(header), as: UTF8.self))
         try writer.write(string: vocabulary.fileContents())
         try writer.write(array: model.unigramLog10)
         try writer.write(array: model.unigramBackoffs)
         try writer.write(array: model.known.map { $0 ? UInt8(1) : 0 })
-        try writer.write(array: model.entries)
-        for n in 2...model.order { try writer.write(array: model.contexts[n]) }
+        for n in 2...model.order {
+            try writer.write(buffer: UnsafeBufferPointer(model.storage.tables[n]))
+            try writer.write(array: model.contexts[n])
+        }
         try writer.finish()
     }
 
@@ -49,8 +50,8 @@ extension NGramLanguageModel {
             header = try JSONDecoder().decode(Header.self, from: Data(try reader.readString(limit: 1 << 20).utf8))
         } catch let error as CollapseError { throw error } catch { throw fail("corrupt header") }
         let order = header.order
-        guard header.format == 2, (2...6).contains(order), header.discounts.count == order || header.discounts.isEmpty,
-              header.counts.count == order + 1, header.tableStart.count == order + 1, header.tableCapacity.count == order + 1 else {
+        guard header.format == 3, (2...6).contains(order), header.discounts.count == order || header.discounts.isEmpty,
+              header.counts.count == order + 1, header.tableCapacity.count == order + 1 else {
             throw fail("unsupported or corrupt model header (format \(header.format), order \(order))")
         }
         let vocabulary = try Vocabulary.parse(try reader.readString(), path: path)
@@ -60,21 +61,23 @@ extension NGramLanguageModel {
         let unigramBackoffs = try reader.readArray(of: Float.self)
         let known = try reader.readArray(of: UInt8.self).map { $0 != 0 }
         guard unigramLog10.count == size, unigramBackoffs.count == size, known.count == size else { throw fail("corrupt unigram table") }
-        let entries = try reader.readArray(of: ProbingEntry.self)
+        let storage = ProbingStorage(order: order)
         var contexts: [[Int32]] = [[], []]
-        for n in 2...order { contexts.append(try reader.readArray(of: Int32.self)) }
-        try reader.finish()
-        // Structure: tables tile the entry array, keys point at existing lower slots.
-        guard entries.count == header.tableStart[order] + header.tableCapacity[order] else { throw fail("corrupt table sizes") }
         for n in 2...order {
-            let start = header.tableStart[n], capacity = header.tableCapacity[n]
+            let capacity = header.tableCapacity[n]
+            guard capacity > 0, capacity < 1 << 31 else { throw fail("corrupt \(n)-gram table size") }
+            try reader.read(into: storage.allocate(order: n, capacity: capacity))
+            contexts.append(try reader.readArray(of: Int32.self))
+        }
+        try reader.finish()
+        // Structure: keys and contexts point at slots that exist below, counts agree.
+        for n in 2...order {
+            let table = storage.tables[n]
             let lowerCapacity = n == 2 ? size : header.tableCapacity[n - 1]
-            guard capacity > 0, contexts[n].count == capacity, n == 2 || start == header.tableStart[n - 1] + header.tableCapacity[n - 1] else {
-                throw fail("corrupt \(n)-gram table")
-            }
+            guard contexts[n].count == table.count else { throw fail("corrupt \(n)-gram table") }
             var count = 0
-            for slot in 0..<capacity where entries[start + slot].key != ProbingEntry.emptyKey {
-                let key = entries[start + slot].key
+            for slot in 0..<table.count where table[slot].key != ProbingEntry.emptyKey {
+                let key = table[slot].key
                 guard Int(key >> 32) < lowerCapacity, Int(key & 0xFFFF_FFFF) < size,
                       contexts[n][slot] >= 0, Int(contexts[n][slot]) < lowerCapacity else { throw fail("corrupt \(n)-gram table") }
                 count += 1
@@ -84,7 +87,7 @@ extension NGramLanguageModel {
         let model = NGramModel(order: order, vocabularySize: size,
                                discounts: header.discounts.isEmpty ? [] : [Discounts(d1: 0, d2: 0, d3: 0)] + header.discounts,
                                uniformSize: header.uniformSize, unknownLog10: header.unknownLog10, unigramLog10: unigramLog10,
-                               unigramBackoffs: unigramBackoffs, known: known, entries: entries, tableStart: header.tableStart,
+                               unigramBackoffs: unigramBackoffs, known: known, storage: storage,
                                tableCapacity: header.tableCapacity, counts: header.counts, contexts: contexts)
         return NGramLanguageModel(model: model, vocabulary: vocabulary, mode: header.mode)
     }

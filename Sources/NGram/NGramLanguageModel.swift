@@ -47,12 +47,9 @@ public struct NGramLanguageModel: Sendable {
         let sequences = try TrainingSequences.read(try Zstd.openReading(path: textPath), tokenizer: try vocabulary.tokenizer.makeTokenizer(),
                                                    vocabulary: vocabulary, mode: mode, blockSize: blockSize, unknownID: unknownWordID)
         var total = SequenceScore()
-        var index = 0
-        sequences.forEach { sequence in
-            let score = model.score(sequence, mode: mode)
+        for (index, score) in model.scoreAll(sequences, mode: mode).enumerated() {
             total += score
             each?(index, score)
-            index += 1
         }
         return total
     }

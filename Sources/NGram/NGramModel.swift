@@ -21,6 +21,28 @@ struct ProbingEntry: Sendable, BitwiseCopyable {
     static let empty = ProbingEntry(key: emptyKey, log10Probability: 0, log10Backoff: 0)
 }
 
+/// Owns the probing tables of orders 2…N. Tables are allocated one at a time while a model is
+/// laid out (so the dense form can be released order by order) and never change afterwards.
+final class ProbingStorage: @unchecked Sendable {
+    private(set) var tables: [UnsafeMutableBufferPointer<ProbingEntry>]
+
+    init(order: Int) {
+        tables = [UnsafeMutableBufferPointer<ProbingEntry>](repeating: .init(start: nil, count: 0), count: order + 1)
+    }
+
+    /// Allocates order n's table, every slot empty.
+    func allocate(order n: Int, capacity: Int) -> UnsafeMutableBufferPointer<ProbingEntry> {
+        let table = UnsafeMutableBufferPointer<ProbingEntry>.allocate(capacity: capacity)
+        table.initialize(repeating: .empty)
+        tables[n] = table
+        return table
+    }
+
+    deinit {
+        for table in tables where table.baseAddress != nil { table.deallocate() }
+    }
+}
+
 /// The output of estimation (and of ARPA import): n-grams indexed densely 0..<count per order.
 /// `NGramModel(laying:)` turns it into probing tables.
 struct DenseNGrams {
@@ -60,9 +82,8 @@ public struct NGramModel: Sendable {
     let unigramBackoffs: [Float]
     /// Unigrams the model knows (seen in training, or `<s>`).
     let known: [Bool]
-    /// All orders' tables back to back; order n occupies tableStart[n] ..< tableStart[n] + tableCapacity[n].
-    let entries: [ProbingEntry]
-    let tableStart: [Int]
+    /// The probing tables of orders 2…N.
+    let storage: ProbingStorage
     let tableCapacity: [Int]
     /// Per order: number of n-grams.
     let counts: [Int]
@@ -73,8 +94,8 @@ public struct NGramModel: Sendable {
     public func count(order n: Int) -> Int { counts[n] }
 
     init(order: Int, vocabularySize: Int, discounts: [Discounts], uniformSize: Int, unknownLog10: Float,
-         unigramLog10: [Float], unigramBackoffs: [Float], known: [Bool], entries: [ProbingEntry],
-         tableStart: [Int], tableCapacity: [Int], counts: [Int], contexts: [[Int32]]) {
+         unigramLog10: [Float], unigramBackoffs: [Float], known: [Bool], storage: ProbingStorage,
+         tableCapacity: [Int], counts: [Int], contexts: [[Int32]]) {
         self.order = order
         self.vocabularySize = vocabularySize
         self.discounts = discounts
@@ -83,8 +104,7 @@ public struct NGramModel: Sendable {
         self.unigramLog10 = unigramLog10
         self.unigramBackoffs = unigramBackoffs
         self.known = known
-        self.entries = entries
-        self.tableStart = tableStart
+        self.storage = storage
         self.tableCapacity = tableCapacity
         self.counts = counts
         self.contexts = contexts
@@ -96,47 +116,42 @@ public struct NGramModel: Sendable {
         var dense = dense
         let order = dense.order
         var capacities = [0, 0]
-        var starts = [0, 0]
         var counts = [0, dense.known.count { $0 }]
         for n in 2...order {
             counts.append(dense.indices[n].count)
             capacities.append(ProbingTables.capacity(for: dense.indices[n].count))
-            starts.append(starts[n - 1] + capacities[n - 1])
         }
-        var entries = [ProbingEntry](repeating: .empty, count: starts[order] + capacities[order])
+        let storage = ProbingStorage(order: order)
         var contexts: [[Int32]] = [[], []]
         var slotOfLower: [Int32] = []   // dense index → slot, for the order below
-        entries.withUnsafeMutableBufferPointer { table in
-            for n in 2...order {
-                let keys = dense.indices[n].keysInIndexOrder()
-                dense.indices[n] = NGramIndex(expectedCount: 0)
-                var slotOf = [Int32](repeating: -1, count: keys.count)
-                var contextOfSlot = [Int32](repeating: -1, count: capacities[n])
-                let logs = dense.log10Probabilities[n]
-                let backoffs = n < order ? dense.log10Backoffs[n] : []
-                let denseContexts = dense.contexts[n]
-                for j in 0..<keys.count {
-                    let suffix = Int32(truncatingIfNeeded: keys[j] >> 32)
-                    let first = Int32(truncatingIfNeeded: keys[j] & 0xFFFF_FFFF)
-                    let key = NGramIndex.key(suffix: n == 2 ? suffix : slotOfLower[Int(suffix)], first: first)
-                    let slot = ProbingTables.insertionSlot(for: key, in: table, start: starts[n], capacity: capacities[n])
-                    table[starts[n] + slot] = ProbingEntry(key: key, log10Probability: logs[j],
-                                                          log10Backoff: n < order ? backoffs[j] : 0)
-                    slotOf[j] = Int32(slot)
-                    let context = denseContexts[j]
-                    contextOfSlot[slot] = n == 2 ? context : slotOfLower[Int(context)]
-                }
-                dense.log10Probabilities[n] = []
-                if n < order { dense.log10Backoffs[n] = [] }
-                dense.contexts[n] = []
-                contexts.append(contextOfSlot)
-                slotOfLower = slotOf
+        for n in 2...order {
+            let keys = dense.indices[n].keysInIndexOrder()
+            dense.indices[n] = NGramIndex(expectedCount: 0)
+            let table = storage.allocate(order: n, capacity: capacities[n])
+            var slotOf = [Int32](repeating: -1, count: keys.count)
+            var contextOfSlot = [Int32](repeating: -1, count: capacities[n])
+            let logs = dense.log10Probabilities[n]
+            let backoffs = n < order ? dense.log10Backoffs[n] : []
+            let denseContexts = dense.contexts[n]
+            for j in 0..<keys.count {
+                let suffix = Int32(truncatingIfNeeded: keys[j] >> 32)
+                let first = Int32(truncatingIfNeeded: keys[j] & 0xFFFF_FFFF)
+                let key = NGramIndex.key(suffix: n == 2 ? suffix : slotOfLower[Int(suffix)], first: first)
+                let slot = ProbingTables.insertionSlot(for: key, in: table)
+                table[slot] = ProbingEntry(key: key, log10Probability: logs[j], log10Backoff: n < order ? backoffs[j] : 0)
+                slotOf[j] = Int32(slot)
+                let context = denseContexts[j]
+                contextOfSlot[slot] = n == 2 ? context : slotOfLower[Int(context)]
             }
+            dense.log10Probabilities[n] = []
+            if n < order { dense.log10Backoffs[n] = [] }
+            dense.contexts[n] = []
+            contexts.append(contextOfSlot)
+            slotOfLower = slotOf
         }
         self.init(order: order, vocabularySize: dense.vocabularySize, discounts: discounts, uniformSize: uniformSize,
                   unknownLog10: unknownLog10, unigramLog10: dense.log10Probabilities[1], unigramBackoffs: dense.log10Backoffs[1],
-                  known: dense.known, entries: entries, tableStart: starts, tableCapacity: capacities, counts: counts,
-                  contexts: contexts)
+                  known: dense.known, storage: storage, tableCapacity: capacities, counts: counts, contexts: contexts)
     }
 }
 
@@ -157,12 +172,12 @@ enum ProbingTables {
         return Int(h.multipliedFullWidth(by: UInt64(capacity)).high)
     }
 
-    static func insertionSlot(for key: UInt64, in table: UnsafeMutableBufferPointer<ProbingEntry>, start: Int, capacity: Int) -> Int {
-        var slot = home(key, capacity: capacity)
-        while table[start + slot].key != ProbingEntry.emptyKey {
-            precondition(table[start + slot].key != key, "duplicate n-gram key")
+    static func insertionSlot(for key: UInt64, in table: UnsafeMutableBufferPointer<ProbingEntry>) -> Int {
+        var slot = home(key, capacity: table.count)
+        while table[slot].key != ProbingEntry.emptyKey {
+            precondition(table[slot].key != key, "duplicate n-gram key")
             slot += 1
-            if slot == capacity { slot = 0 }
+            if slot == table.count { slot = 0 }
         }
         return slot
     }
@@ -174,8 +189,7 @@ struct TableView {
     let order: Int
     let vocabularySize: Int
     let unknownLog10: Float
-    let entries: UnsafePointer<ProbingEntry>
-    let starts: InlineArray<8, Int>
+    let tables: InlineArray<8, UnsafeMutablePointer<ProbingEntry>?>
     let capacities: InlineArray<8, Int>
     let unigramLog10: UnsafePointer<Float>
     let unigramBackoffs: UnsafePointer<Float>
@@ -184,10 +198,10 @@ struct TableView {
     /// The slot of `key` at order n, or −1. Expected O(1), one cache line.
     @inline(__always)
     func find(_ key: UInt64, order n: Int) -> Int32 {
-        let start = starts[n], capacity = capacities[n]
+        let table = tables[n].unsafelyUnwrapped, capacity = capacities[n]
         var slot = ProbingTables.home(key, capacity: capacity)
         while true {
-            let stored = entries[start + slot].key
+            let stored = table[slot].key
             if stored == key { return Int32(slot) }
             if stored == ProbingEntry.emptyKey { return -1 }
             slot += 1
@@ -197,7 +211,7 @@ struct TableView {
 
     @inline(__always)
     func entry(_ slot: Int32, order n: Int) -> ProbingEntry {
-        entries[starts[n] + Int(slot)]
+        tables[n].unsafelyUnwrapped[Int(slot)]
     }
 
     @inline(__always)
@@ -220,20 +234,20 @@ struct TableView {
 
 extension NGramModel {
     func withTables<R>(_ body: (TableView) throws -> R) rethrows -> R {
-        var starts = InlineArray<8, Int>(repeating: 0)
+        var tables = InlineArray<8, UnsafeMutablePointer<ProbingEntry>?>(repeating: nil)
         var capacities = InlineArray<8, Int>(repeating: 1)
         for n in 2...order {
-            starts[n] = tableStart[n]
+            tables[n] = storage.tables[n].baseAddress
             capacities[n] = tableCapacity[n]
         }
-        return try entries.withUnsafeBufferPointer { entries in
-            try unigramLog10.withUnsafeBufferPointer { logs in
-                try unigramBackoffs.withUnsafeBufferPointer { backoffs in
-                    try known.withUnsafeBufferPointer { known in
+        return try unigramLog10.withUnsafeBufferPointer { logs in
+            try unigramBackoffs.withUnsafeBufferPointer { backoffs in
+                try known.withUnsafeBufferPointer { known in
+                    // `self` keeps `storage` (and so the tables) alive for the whole call.
+                    try withExtendedLifetime(storage) {
                         try body(TableView(order: order, vocabularySize: vocabularySize, unknownLog10: unknownLog10,
-                                           entries: entries.baseAddress!, starts: starts, capacities: capacities,
-                                           unigramLog10: logs.baseAddress!, unigramBackoffs: backoffs.baseAddress!,
-                                           known: known.baseAddress!))
+                                           tables: tables, capacities: capacities, unigramLog10: logs.baseAddress!,
+                                           unigramBackoffs: backoffs.baseAddress!, known: known.baseAddress!))
                     }
                 }
             }
@@ -242,8 +256,9 @@ extension NGramModel {
 
     /// Every n-gram of order n ≥ 2 as (slot, entry), in slot order.
     func forEachEntry(order n: Int, _ body: (Int32, ProbingEntry) throws -> Void) rethrows {
-        for slot in 0..<tableCapacity[n] {
-            let entry = entries[tableStart[n] + slot]
+        let table = storage.tables[n]
+        for slot in 0..<table.count {
+            let entry = table[slot]
             if entry.key != ProbingEntry.emptyKey { try body(Int32(slot), entry) }
         }
     }
@@ -254,7 +269,7 @@ extension NGramModel {
         var current = slot
         var level = n
         while level >= 2 {
-            let key = entries[tableStart[level] + Int(current)].key
+            let key = storage.tables[level][Int(current)].key
             words.append(Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
             current = Int32(truncatingIfNeeded: key >> 32)
             level -= 1

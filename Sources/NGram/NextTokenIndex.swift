@@ -127,12 +127,11 @@ public struct NextTokenIndex: Sendable {
                 order[Int(fill[Int(c)])] = Int32(slot)
                 fill[Int(c)] += 1
             }
-            let base = model.tableStart[m]
             let words = lastWords[m]
-            let logs = model.entries
+            let table = model.storage.tables[m]
             for c in 0..<contextCount where starts[c + 1] - starts[c] > 1 {
                 order[Int(starts[c])..<Int(starts[c + 1])].sort { a, b in
-                    let (pa, pb) = (logs[base + Int(a)].log10Probability, logs[base + Int(b)].log10Probability)
+                    let (pa, pb) = (table[Int(a)].log10Probability, table[Int(b)].log10Probability)
                     return pa != pb ? pa > pb : words[Int(a)] < words[Int(b)]
                 }
             }

@@ -114,3 +114,134 @@ extension NGramModel {
         }
     }
 }
+
+extension NGramModel {
+    /// Scores every sequence; returns their scores in order. O(tokens × order).
+    ///
+    /// Sequences are scored in lanes that advance in lockstep, one backoff level at a time, so
+    /// the table lookups of different sequences — each a likely cache miss — are independent and
+    /// overlap in memory, where one sequence's lookups form a dependent chain. Results are
+    /// identical to `score(_:mode:)` sequence by sequence.
+    public func scoreAll(_ sequences: TrainingSequences, mode: SequenceMode) -> [SequenceScore] {
+        struct Lane {
+            var sequence = -1
+            var position = 0
+            var end = 0
+            var pendingEnd = false
+            var state = ScoringState()
+            var result = SequenceScore()
+            // Per token in flight:
+            var word: Int32 = 0
+            var matched = 0
+            var slot: Int32 = 0
+            var probability: Float = 0
+            var extending = false
+            var found = InlineArray<6, Int32>(repeating: 0)
+            var foundBackoffs = InlineArray<6, Float>(repeating: 0)
+        }
+        let laneCount = 16
+        var results = [SequenceScore](repeating: SequenceScore(), count: sequences.count)
+        let ends = sequences.ends
+        return withTables { tables in
+            sequences.tokens.withUnsafeBufferPointer { tokens in
+                var lanes = [Lane](repeating: Lane(), count: laneCount)
+                var nextSequence = 0
+                var active = 0
+                func load(_ lane: inout Lane) {
+                    guard nextSequence < ends.count else { lane.sequence = -1; return }
+                    lane.sequence = nextSequence
+                    lane.position = nextSequence == 0 ? 0 : ends[nextSequence - 1]
+                    lane.end = ends[nextSequence]
+                    lane.pendingEnd = mode == .sentence
+                    lane.state = tables.startState()
+                    lane.result = SequenceScore()
+                    nextSequence += 1
+                    active += 1
+                }
+                for index in 0..<laneCount { load(&lanes[index]) }
+                lanes.withUnsafeMutableBufferPointer { lanes in
+                    while active > 0 {
+                        // Each live lane takes its next word; a finished lane hands over its result.
+                        for index in 0..<laneCount where lanes[index].sequence >= 0 {
+                            if lanes[index].position == lanes[index].end && !lanes[index].pendingEnd {
+                                results[lanes[index].sequence] = lanes[index].result
+                                active -= 1
+                                load(&lanes[index])
+                                if lanes[index].sequence < 0 { continue }
+                                if lanes[index].position == lanes[index].end && !lanes[index].pendingEnd {
+                                    results[lanes[index].sequence] = lanes[index].result
+                                    active -= 1
+                                    lanes[index].sequence = -1
+                                    continue
+                                }
+                            }
+                            let word: Int32
+                            if lanes[index].position < lanes[index].end {
+                                word = tokens[lanes[index].position]
+                                lanes[index].position += 1
+                            } else {
+                                word = SpecialToken.endOfSequence.id
+                                lanes[index].pendingEnd = false
+                            }
+                            lanes[index].word = word
+                            let known = tables.isKnown(word)
+                            lanes[index].matched = known ? 1 : 0
+                            lanes[index].slot = word
+                            lanes[index].probability = known ? tables.unigramLog10[Int(word)] : tables.unknownLog10
+                            if known {
+                                lanes[index].found[0] = word
+                                lanes[index].foundBackoffs[0] = tables.unigramBackoffs[Int(word)]
+                            }
+                            lanes[index].extending = known && order > 1 && lanes[index].state.length >= 1
+                        }
+                        // Extend all lanes' matches one order at a time: independent lookups.
+                        for level in 2...order {
+                            for index in 0..<laneCount where lanes[index].sequence >= 0 && lanes[index].extending {
+                                let lane = lanes[index]
+                                let next = tables.find(NGramIndex.key(suffix: lane.slot, first: lane.state.history[level - 2]), order: level)
+                                if next < 0 {
+                                    lanes[index].extending = false
+                                    continue
+                                }
+                                let entry = tables.entry(next, order: level)
+                                lanes[index].slot = next
+                                lanes[index].probability = entry.log10Probability
+                                lanes[index].found[level - 1] = next
+                                lanes[index].foundBackoffs[level - 1] = entry.log10Backoff
+                                lanes[index].matched = level
+                                lanes[index].extending = level < order && level <= lane.state.length
+                            }
+                        }
+                        // Finish the tokens: add backoffs, update states — as `advance` does.
+                        for index in 0..<laneCount where lanes[index].sequence >= 0 {
+                            let matched = lanes[index].matched
+                            var log10 = lanes[index].probability
+                            let length = lanes[index].state.length
+                            if matched == 0 {
+                                for k in 0..<length { log10 += lanes[index].state.backoffs[k] }
+                                lanes[index].state.length = 0
+                                lanes[index].result.unknownTokens += 1
+                            } else {
+                                if matched - 1 < length {
+                                    for k in (matched - 1)..<length { log10 += lanes[index].state.backoffs[k] }
+                                }
+                                let newLength = min(matched, order - 1)
+                                for k in 0..<newLength {
+                                    lanes[index].state.slots[k] = lanes[index].found[k]
+                                    lanes[index].state.backoffs[k] = lanes[index].foundBackoffs[k]
+                                }
+                                var k = order - 2
+                                while k > 0 { lanes[index].state.history[k] = lanes[index].state.history[k - 1]; k -= 1 }
+                                lanes[index].state.history[0] = lanes[index].word
+                                lanes[index].state.length = newLength
+                            }
+                            lanes[index].result.log10Probability += Double(log10)
+                            lanes[index].result.tokens += 1
+                        }
+                    }
+                }
+                return results
+            }
+        }
+    }
+}

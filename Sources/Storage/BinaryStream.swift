@@ -28,6 +28,12 @@ public final class BinaryWriter {
         try array.withUnsafeBytes { try write($0) }
     }
 
+    /// A count then the elements of a buffer.
+    public func write<T: BitwiseCopyable>(buffer: UnsafeBufferPointer<T>) throws {
+        try write(UInt64(buffer.count))
+        try write(UnsafeRawBufferPointer(buffer))
+    }
+
     public func write(string: String) throws {
         try write(array: Array(string.utf8))
     }
@@ -77,6 +83,13 @@ public final class BinaryReader {
         var array = [T](unsafeUninitializedCapacity: Int(count)) { _, initialized in initialized = Int(count) }
         try array.withUnsafeMutableBytes { try read(into: $0) }
         return array
+    }
+
+    /// Fills a buffer written by `write(buffer:)`, which must hold exactly its count.
+    public func read<T: BitwiseCopyable>(into buffer: UnsafeMutableBufferPointer<T>) throws {
+        let count = try read(UInt64.self)
+        guard count == UInt64(buffer.count) else { throw CollapseError("corrupt: a table has \(count) elements, expected \(buffer.count)", path: path) }
+        try read(into: UnsafeMutableRawBufferPointer(buffer))
     }
 
     public func readString(limit: Int = 1 << 30) throws -> String {

@@ -58,6 +58,21 @@ func perSequenceScores(_ model: NGramLanguageModel, _ path: String, mode: Sequen
         #expect(try perSequenceScores(loaded, "\(directory)/test.txt", mode: mode) == perSequenceScores(model, "\(directory)/test.txt", mode: mode))
     }
 
+    @Test(arguments: [SequenceMode.sentence, .block])
+    func batchedScoringEqualsSequenceBySequence(mode: SequenceMode) throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileSystem.remove(directory) }
+        let model = try trainSmall(order: 5, mode: mode, in: directory)
+        // Varied lengths (including empty lines in sentence mode) and unseen words.
+        let text = smallCorpusText(lines: 300, seed: 21) + "\nnever seen words\n\n" + smallCorpusText(lines: 40, seed: 22)
+        let sequences = try TrainingSequences.read(MemorySource(text), tokenizer: WhitespaceTokenizer(), vocabulary: model.vocabulary,
+                                                   mode: mode, blockSize: 16, unknownID: model.unknownWordID)
+        var single: [SequenceScore] = []
+        sequences.forEach { single.append(model.model.score($0, mode: mode)) }
+        #expect(model.model.scoreAll(sequences, mode: mode) == single)
+        #expect(single.contains { $0.unknownTokens > 0 })
+    }
+
     @Test func damagedModelFileIsRefused() throws {
         let directory = try temporaryDirectory()
         defer { try? FileSystem.remove(directory) }
