@@ -3,12 +3,15 @@ import Storage
 /// Stage 3: modified Kneser-Ney discounts for one order, from the count-of-counts of adjusted
 /// counts (Chen & Goodman 1998, eq. 26): with Y = t1 / (t1 + 2 t2),
 /// D1 = 1 − 2Y t2/t1, D2 = 2 − 3Y t3/t2, D3+ = 3 − 4Y t4/t3.
+///
+/// Computed in single precision with KenLM's order of operations, so that the model's stored
+/// probabilities are bit-identical to `lmplz`'s.
 public struct Discounts: Sendable, Equatable, Codable {
-    public var d1: Double
-    public var d2: Double
-    public var d3: Double
+    public var d1: Float
+    public var d2: Float
+    public var d3: Float
 
-    public init(d1: Double, d2: Double, d3: Double) {
+    public init(d1: Float, d2: Float, d3: Float) {
         self.d1 = d1
         self.d2 = d2
         self.d3 = d3
@@ -19,12 +22,14 @@ public struct Discounts: Sendable, Equatable, Codable {
         guard t.count >= 4, t[0] > 0, t[1] > 0, t[2] > 0, t[3] > 0 else {
             throw CollapseError("too little training data for modified Kneser-Ney at order \(order): the number of \(order)-grams with adjusted counts 1, 2, 3 and 4 must all be non-zero (got \(t.prefix(4).map(String.init).joined(separator: ", "))); --discount-fallback uses 0.5, 1, 1.5 instead")
         }
-        let (t1, t2, t3, t4) = (Double(t[0]), Double(t[1]), Double(t[2]), Double(t[3]))
-        let y = t1 / (t1 + 2 * t2)
-        d1 = 1 - 2 * y * t2 / t1
-        d2 = 2 - 3 * y * t3 / t2
-        d3 = 3 - 4 * y * t4 / t3
-        for (name, value, limit) in [("D1", d1, 1.0), ("D2", d2, 2.0), ("D3+", d3, 3.0)] where !(value > 0 && value < limit) {
+        let y = Float(t[0]) / Float(Double(t[0]) + 2.0 * Double(t[1]))
+        func amount(_ j: Int) -> Float {
+            Float(j) - Float(j + 1) * y * Float(t[j]) / Float(t[j - 1])
+        }
+        d1 = amount(1)
+        d2 = amount(2)
+        d3 = amount(3)
+        for (name, value, limit) in [("D1", d1, Float(1)), ("D2", d2, 2), ("D3+", d3, 3)] where !(value > 0 && value < limit) {
             throw CollapseError("modified Kneser-Ney discount \(name) at order \(order) is \(value), outside (0, \(limit)): the counts are too irregular (is the training data tiny or duplicated?); --discount-fallback uses 0.5, 1, 1.5 instead")
         }
     }
@@ -43,7 +48,7 @@ public struct Discounts: Sendable, Equatable, Codable {
 
     /// The discount for an adjusted count ≥ 1.
     @inline(__always)
-    public func discount(_ count: Int32) -> Double {
+    public func discount(_ count: Int32) -> Float {
         count == 1 ? d1 : count == 2 ? d2 : d3
     }
 

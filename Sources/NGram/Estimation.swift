@@ -22,59 +22,62 @@ extension NGramModel {
                                                     allowFallback: discountFallback))
         }
 
-        // Unigrams.
+        // Interpolation in single precision, operation for operation as lmplz does it, so that
+        // stored values match KenLM's bit for bit: per context, the denominator Σa as a float and
+        // γ = (D1·N1 + D2·N2 + D3·N3+) / Σa accumulated in that order; per n-gram
+        // u = (a − D(a)) / Σa and p = u + γ·p(suffix), then log10.
         let startID = SpecialToken.startOfSequence.id
         let unigramCounts = counts.adjusted[1]
-        var total = 0.0
-        var classes = [0, 0, 0]
+        var unigramTotal: UInt64 = 0
+        var unigramClasses = ContextClasses()
         for a in unigramCounts where a > 0 {
-            total += Double(a)
-            classes[Int(min(a, 3)) - 1] += 1
+            unigramTotal += UInt64(a)
+            unigramClasses.add(a)
         }
-        let seenTypes = classes.reduce(0, +)
-        let uniformSize = seenTypes + 1
+        let uniformSize = unigramClasses.total + 1
+        let uniform = Float(1.0 / Double(Float(uniformSize)))
         let d = discounts[1]
-        let gamma0 = (d.d1 * Double(classes[0]) + d.d2 * Double(classes[1]) + d.d3 * Double(classes[2])) / total
-        let uniform = gamma0 / Double(uniformSize)
-        var lower = [Double](repeating: 0, count: vocabularySize)
+        let unigramDenominator = Float(unigramTotal)
+        let gamma0 = unigramClasses.gamma(d) / unigramDenominator
+        var lower = [Float](repeating: 0, count: vocabularySize)
         var log10Probabilities: [[Float]] = [[], [Float](repeating: -99, count: vocabularySize)]
         var known = [Bool](repeating: false, count: vocabularySize)
         for w in 0..<vocabularySize where unigramCounts[w] > 0 {
             let a = unigramCounts[w]
-            lower[w] = (Double(a) - d.discount(a)) / total + uniform
-            log10Probabilities[1][w] = Float(log10(lower[w]))
+            lower[w] = (Float(a) - d.discount(a)) / unigramDenominator + gamma0 * uniform
+            log10Probabilities[1][w] = log10f(lower[w])
             known[w] = true
         }
         known[Int(startID)] = true
         var log10Backoffs: [[Float]] = [[]]
 
-        // Orders 2…N: per context, Σa and Σ D(a) (= Σ_k D_k N_k), so γ(h) = ΣD / Σa; then the
-        // interpolated p of each n-gram. Lower-order probabilities stay in Double until used.
         for n in 2...order {
             let contextCount = n == 2 ? vocabularySize : counts.contexts[n - 1].count
             let d = discounts[n]
-            var totals = [Double](repeating: 0, count: contextCount)
-            var gammas = [Double](repeating: 0, count: contextCount)
+            var totals = [UInt64](repeating: 0, count: contextCount)
+            var classes = [ContextClasses](repeating: ContextClasses(), count: contextCount)
             let adjusted = counts.adjusted[n], contexts = counts.contexts[n], suffixes = counts.suffixes[n]
             for j in 0..<adjusted.count {
                 let c = Int(contexts[j])
-                totals[c] += Double(adjusted[j])
-                gammas[c] += d.discount(adjusted[j])
+                totals[c] += UInt64(adjusted[j])
+                classes[c].add(adjusted[j])
             }
+            var gammas = [Float](repeating: 0, count: contextCount)
             var backoffs = [Float](repeating: 0, count: contextCount)
             for c in 0..<contextCount where totals[c] > 0 {
-                gammas[c] /= totals[c]
-                backoffs[c] = Float(log10(gammas[c]))
+                gammas[c] = classes[c].gamma(d) / Float(totals[c])
+                backoffs[c] = log10f(gammas[c])
             }
+            classes = []
             log10Backoffs.append(backoffs)
-            var probabilities = n < order ? [Double](repeating: 0, count: adjusted.count) : []
+            var probabilities = n < order ? [Float](repeating: 0, count: adjusted.count) : []
             var logs = [Float](repeating: 0, count: adjusted.count)
             for j in 0..<adjusted.count {
                 let c = Int(contexts[j])
                 let a = adjusted[j]
-                let p = (Double(a) - d.discount(a)) / totals[c] + gammas[c] * lower[Int(suffixes[j])]
+                let p = (Float(a) - d.discount(a)) / Float(totals[c]) + gammas[c] * lower[Int(suffixes[j])]
                 if n < order { probabilities[j] = p }
-                logs[j] = Float(log10(p))
+                logs[j] = log10f(p)
             }
             log10Probabilities.append(logs)
             lower = probabilities
@@ -86,6 +89,34 @@ extension NGramModel {
                                 log10Probabilities: log10Probabilities, log10Backoffs: log10Backoffs,
                                 contexts: counts.contexts, known: known)
         counts = NGramCounts.empty
-        return NGramModel(laying: dense, discounts: discounts, uniformSize: uniformSize, unknownLog10: Float(log10(uniform)))
+        return NGramModel(laying: dense, discounts: discounts, uniformSize: uniformSize, unknownLog10: log10f(gamma0 * uniform))
+    }
+}
+
+/// A context's number of continuations with adjusted count 1, 2 and ≥ 3.
+struct ContextClasses {
+    private(set) var ones: UInt32 = 0
+    private(set) var twos: UInt32 = 0
+    private(set) var threesAndMore: UInt32 = 0
+
+    @inline(__always)
+    mutating func add(_ count: Int32) {
+        switch count {
+        case 1: ones += 1
+        case 2: twos += 1
+        default: threesAndMore += 1
+        }
+    }
+
+    var total: Int { Int(ones) + Int(twos) + Int(threesAndMore) }
+
+    /// D1·N1 + D2·N2 + D3·N3+, accumulated in float in that order (as lmplz does).
+    @inline(__always)
+    func gamma(_ d: Discounts) -> Float {
+        var gamma: Float = 0
+        gamma += d.d1 * Float(ones)
+        gamma += d.d2 * Float(twos)
+        gamma += d.d3 * Float(threesAndMore)
+        return gamma
     }
 }

@@ -13,6 +13,10 @@ struct ScoringState: Sendable {
 }
 
 /// The result of scoring one or more sequences.
+///
+/// Within a sequence, log10 probabilities are summed in single precision in token order — as
+/// KenLM does — so per-sequence figures equal KenLM's to the bit; sequences are pooled in
+/// double precision.
 public struct SequenceScore: Sendable, Equatable {
     /// Σ log10 p over the predicted tokens.
     public var log10Probability: Double = 0
@@ -101,15 +105,17 @@ extension NGramModel {
         withTables { tables in
             var state = tables.startState()
             var result = SequenceScore()
+            var sum: Float = 0
             @inline(__always) func add(_ word: Int32) {
                 let (log10, known) = tables.advance(&state, word: word)
-                result.log10Probability += Double(log10)
+                sum += log10
                 result.tokens += 1
                 if !known { result.unknownTokens += 1 }
                 each?(log10)
             }
             for word in words { add(word) }
             if mode == .sentence { add(SpecialToken.endOfSequence.id) }
+            result.log10Probability = Double(sum)
             return result
         }
     }
@@ -130,6 +136,7 @@ extension NGramModel {
             var pendingEnd = false
             var state = ScoringState()
             var result = SequenceScore()
+            var sum: Float = 0
             // Per token in flight:
             var word: Int32 = 0
             var matched = 0
@@ -155,6 +162,7 @@ extension NGramModel {
                     lane.pendingEnd = mode == .sentence
                     lane.state = tables.startState()
                     lane.result = SequenceScore()
+                    lane.sum = 0
                     nextSequence += 1
                     active += 1
                 }
@@ -164,6 +172,7 @@ extension NGramModel {
                         // Each live lane takes its next word; a finished lane hands over its result.
                         for index in 0..<laneCount where lanes[index].sequence >= 0 {
                             if lanes[index].position == lanes[index].end && !lanes[index].pendingEnd {
+                                lanes[index].result.log10Probability = Double(lanes[index].sum)
                                 results[lanes[index].sequence] = lanes[index].result
                                 active -= 1
                                 load(&lanes[index])
@@ -235,7 +244,7 @@ extension NGramModel {
                                 lanes[index].state.history[0] = lanes[index].word
                                 lanes[index].state.length = newLength
                             }
-                            lanes[index].result.log10Probability += Double(log10)
+                            lanes[index].sum += log10
                             lanes[index].result.tokens += 1
                         }
                     }

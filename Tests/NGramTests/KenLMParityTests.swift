@@ -52,6 +52,10 @@ final class WikiText2Fixture: Sendable {
 
 func relativeError(_ a: Double, _ b: Double) -> Double { abs(a - b) / abs(b) }
 
+/// The issue asks for 1e-6; stored values are bit-identical to KenLM's, so only the order of
+/// double-precision pooling can differ. A looser result means parity was lost.
+let perplexityTolerance = 1e-9
+
 @Suite(.enabled(if: wikiText2Directory != nil, "WIKITEXT2_DIR is not set: KenLM parity tests skipped"), .serialized)
 struct KenLMParityTests {
     @Test(arguments: [3, 4, 5])
@@ -65,7 +69,7 @@ struct KenLMParityTests {
             fixture.sentences[split]!.forEach { total += model.score($0, mode: .sentence) }
             let expected = try #require(oracle.value("sentence", "o\(order)", split, "ppl") as? Double)
             #expect(total.tokens == oracle.value("sentence", "o\(order)", split, "tokens") as? Int)
-            #expect(relativeError(total.perplexity, expected) <= 1e-6, "order \(order) \(split): \(total.perplexity) vs \(expected)")
+            #expect(relativeError(total.perplexity, expected) <= perplexityTolerance, "order \(order) \(split): \(total.perplexity) vs \(expected)")
             print("sentence o\(order) \(split): \(total.perplexity) vs KenLM \(expected), relative \(relativeError(total.perplexity, expected))")
         }
         if order == 5 {
@@ -74,7 +78,7 @@ struct KenLMParityTests {
                                        [0.942337, 1.41604, 1.53705], [0.959168, 1.52824, 1.50737]]
             for n in 1...5 {
                 let d = model.discounts[n]
-                for (ours, theirs) in zip([d.d1, d.d2, d.d3], printed[n - 1]) {
+                for (ours, theirs) in zip([d.d1, d.d2, d.d3].map(Double.init), printed[n - 1]) {
                     #expect(abs(ours - theirs) <= 0.5e-6 * max(1, abs(theirs) * 10), "order \(n): \(ours) vs \(theirs)")
                 }
             }
@@ -84,7 +88,7 @@ struct KenLMParityTests {
             let expected = try #require(oracle.value("sentence", "o\(order)", "test", "per_line_log10") as? [Double])
             let comparison = PerSequenceComparison(model: model, sequences: fixture.sentences["test"]!, mode: .sentence, reference: expected)
             #expect(comparison.count == 2_891)
-            #expect(comparison.outsideBound == 0, "\(comparison.outsideBound) lines differ by more than the reference's float32 rounding")
+            #expect(comparison.withinAbsolute == 2_891, "\(2_891 - comparison.withinAbsolute) lines differ by more than 1e-5")
             print("sentence o\(order) per line: \(comparison)")
         }
     }
@@ -99,49 +103,37 @@ struct KenLMParityTests {
         fixture.blocks["valid"]!.forEach { valid += model.score($0, mode: .block) }
         let expectedValid = try #require(oracle.value("block", "block_o\(order)", "valid_pooled_ppl") as? Double)
         #expect(valid.tokens == 3_380 * 64)
-        #expect(relativeError(valid.perplexity, expectedValid) <= 1e-6, "valid: \(valid.perplexity) vs \(expectedValid)")
+        #expect(relativeError(valid.perplexity, expectedValid) <= perplexityTolerance, "valid: \(valid.perplexity) vs \(expectedValid)")
         let perBlock = try #require(oracle.value("block", "block_o\(order)", "per_block_log10") as? [Double])
         let comparison = PerSequenceComparison(model: model, sequences: fixture.blocks["test"]!, mode: .block, reference: perBlock)
         #expect(comparison.count == 3_814)
-        #expect(comparison.outsideBound == 0, "\(comparison.outsideBound) blocks differ by more than the reference's float32 rounding")
+        #expect(comparison.withinAbsolute == 3_814, "\(3_814 - comparison.withinAbsolute) blocks differ by more than 1e-5")
         var test = SequenceScore()
         fixture.blocks["test"]!.forEach { test += model.score($0, mode: .block) }
         let expectedTest = try #require(oracle.value("block", "block_o\(order)", "pooled_ppl") as? Double)
-        #expect(relativeError(test.perplexity, expectedTest) <= 1e-6, "test: \(test.perplexity) vs \(expectedTest)")
+        #expect(relativeError(test.perplexity, expectedTest) <= perplexityTolerance, "test: \(test.perplexity) vs \(expectedTest)")
         print("block o\(order): valid \(valid.perplexity) (KenLM \(expectedValid)), test \(test.perplexity) (KenLM \(expectedTest)); per block: \(comparison)")
     }
 }
 
-/// Per-sequence log10 totals against KenLM's.
-///
-/// KenLM's totals are float32 sums (its Python `score` accumulates in a C float): each of a
-/// sequence's n additions rounds to half a float32 spacing of the running sum, so a reference
-/// total can be off from the exact sum by up to n·ulp(total)/2 — 0.03 ulp of 900 is already
-/// beyond 1e-5. The bound per sequence is therefore 1e-5 + n·ulp32(total)/2; `withinAbsolute`
-/// counts the sequences that also meet a flat 1e-5.
+/// Per-sequence log10 totals against KenLM's (which, like ours, are float32 sums of
+/// float32 per-token values in token order — so equal values need bit-identical tokens).
 struct PerSequenceComparison: CustomStringConvertible {
     var count = 0
-    var outsideBound = 0
     var withinAbsolute = 0
     var worst = 0.0
-    var worstRelative = 0.0
 
     init(model: NGramModel, sequences: TrainingSequences, mode: SequenceMode, reference: [Double]) {
         sequences.forEach { sequence in
             guard count < reference.count else { count += 1; return }
-            let score = model.score(sequence, mode: mode)
-            let expected = reference[count]
-            let difference = abs(score.log10Probability - expected)
-            let bound = 1e-5 + Double(score.tokens) * Double(Float(expected).ulp) / 2
-            if difference > bound { outsideBound += 1 }
+            let difference = abs(model.score(sequence, mode: mode).log10Probability - reference[count])
             if difference <= 1e-5 { withinAbsolute += 1 }
             worst = max(worst, difference)
-            worstRelative = max(worstRelative, difference / abs(expected))
             count += 1
         }
     }
 
     var description: String {
-        "\(withinAbsolute)/\(count) within 1e-5, all within float32 bound: \(outsideBound == 0), worst \(worst) (relative \(worstRelative))"
+        "\(withinAbsolute)/\(count) within 1e-5, worst difference \(worst)"
     }
 }
