@@ -36,10 +36,16 @@ struct NGramCommand: ParsableCommand {
 
         func run() throws {
             let start = monotonicSeconds()
+            let log = StageLog("ngram train")
             let trained = try NGramLanguageModel.train(textPath: train, order: order, mode: mode, tokenizer: tokenizer,
-                                                       blockSize: blockSize, discountFallback: discountFallback)
+                                                       blockSize: blockSize, discountFallback: discountFallback,
+                                                       stage: log.note)
+            log.note("saving \(out)")
             try trained.save(to: out)
-            if let arpa { try ARPA.write(trained, to: arpa) }
+            if let arpa {
+                log.note("writing \(arpa)")
+                try ARPA.write(trained, to: arpa)
+            }
             let counts = (1...order).map { Format.grouped(trained.model.count(order: $0)) }.joined(separator: " / ")
             print("n-grams: \(counts)")
             for n in 1...order {
@@ -70,7 +76,10 @@ struct NGramCommand: ParsableCommand {
         var perSequence: String?
 
         func run() throws {
+            let log = StageLog("ngram score")
+            log.note("loading \(model)")
             let loaded = try NGramLanguageModel.load(from: model, tokenizer: tokenizer)
+            log.note("scoring \(text)")
             var rows: [String] = ["sequence\ttokens\tlog10\tperplexity\n"]
             let total = try loaded.score(textPath: text, mode: mode, blockSize: blockSize) { index, score in
                 if perSequence != nil {

@@ -20,15 +20,19 @@ public struct NGramLanguageModel: Sendable {
     public var unknownWordID: Int32 { Int32(vocabulary.count) }
 
     /// Trains on a text file: the vocabulary is built from the same file.
+    /// - Parameter stage: told when each stage starts (for progress lines).
     public static func train(textPath: String, order: Int, mode: SequenceMode, tokenizer: TokenizerKind,
-                             blockSize: Int = 64, discountFallback: Bool = false) throws -> NGramLanguageModel {
+                             blockSize: Int = 64, discountFallback: Bool = false,
+                             stage: (String) -> Void = { _ in }) throws -> NGramLanguageModel {
         guard (2...6).contains(order) else { throw CollapseError("n-gram order must be 2–6 (got \(order))") }
+        stage("building the vocabulary from \(textPath)")
         var counts = TokenCounts()
         try TextScanner.scan(try Zstd.openReading(path: textPath), tokenizer: try tokenizer.makeTokenizer(), into: &counts)
         let vocabulary = try Vocabulary.build(from: counts, tokenizer: tokenizer)
         let sequences = try TrainingSequences.read(try Zstd.openReading(path: textPath), tokenizer: try tokenizer.makeTokenizer(),
                                                    vocabulary: vocabulary, mode: mode, blockSize: blockSize,
                                                    unknownID: SpecialToken.unknown.id)
+        stage("counting and estimating order \(order) over \(sequences.tokens.count) tokens in \(sequences.count) sequences")
         guard sequences.count > 0 else {
             throw CollapseError(mode == .block ? "no complete block of \(blockSize) tokens to train on" : "no tokens to train on", path: textPath)
         }

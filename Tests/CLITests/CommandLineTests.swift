@@ -20,10 +20,11 @@ struct Collapse {
         var error: String
     }
 
-    static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
@@ -51,6 +52,15 @@ func makeFixture(in directory: String) throws {
     }
 }
 
+/// The command fails with exactly one line on stderr that contains every fragment.
+func expectOneLineError(_ arguments: [String], mentioning fragments: [String]) throws {
+    let result = try Collapse.run(arguments, environment: ["COLLAPSE_QUIET": "1"])
+    #expect(result.status != 0, "\(arguments) succeeded")
+    let lines = result.error.split(separator: "\n")
+    #expect(lines.count == 1, "expected one line, got: \(result.error)")
+    for fragment in fragments { #expect(result.error.contains(fragment), "\(result.error)") }
+}
+
 @Suite struct CommandLineTests {
     @Test func importThenStatsAsTableAndJSON() throws {
         let root = try temporaryDirectory()
@@ -67,14 +77,6 @@ func makeFixture(in directory: String) throws {
         let train = try #require(rows[0]["statistics"] as? [String: Any])
         #expect(train["lines"] as? Int == 40)
         #expect(train["words"] as? Int == 40 * 9)
-    }
-
-    func expectOneLineError(_ arguments: [String], mentioning fragments: [String]) throws {
-        let result = try Collapse.run(arguments)
-        #expect(result.status != 0, "\(arguments) succeeded")
-        let lines = result.error.split(separator: "\n")
-        #expect(lines.count == 1, "expected one line, got: \(result.error)")
-        for fragment in fragments { #expect(result.error.contains(fragment), "\(result.error)") }
     }
 
     @Test func badInputGivesOneLineErrorAndNonZeroExit() throws {
