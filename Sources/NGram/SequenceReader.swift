@@ -17,7 +17,7 @@ extension TrainingSequences {
             return collector.sequences
         case .block:
             var sequences = TrainingSequences()
-            var encoder = BlockStreamCollector(vocabulary: vocabulary, blockSize: blockSize, unknownID: unknownID) {
+            var encoder = BlockEncoder(vocabulary: vocabulary, blockSize: blockSize, unknownID: unknownID) {
                 sequences.append($0)
             }
             try TextScanner.scan(source, tokenizer: tokenizer, into: &encoder)
@@ -48,34 +48,3 @@ struct SentenceCollector: TokenSink {
     }
 }
 
-/// The block stream of SPEC §1 with a chosen id for out-of-vocabulary tokens.
-struct BlockStreamCollector: TokenSink {
-    let vocabulary: Vocabulary
-    let blockSize: Int
-    let unknownID: Int32
-    let emit: ([Int32]) -> Void
-    private var pending: [Int32] = []
-
-    init(vocabulary: Vocabulary, blockSize: Int, unknownID: Int32, emit: @escaping ([Int32]) -> Void) {
-        self.vocabulary = vocabulary
-        self.blockSize = blockSize
-        self.unknownID = unknownID
-        self.emit = emit
-    }
-
-    mutating func token(_ bytes: UnsafeRawBufferPointer) {
-        append(vocabulary.lookup(bytes) ?? unknownID)
-    }
-
-    mutating func endLine(tokenCount: Int) {
-        if tokenCount > 0 { append(SpecialToken.endOfLine.id) }
-    }
-
-    private mutating func append(_ id: Int32) {
-        pending.append(id)
-        if pending.count == blockSize {
-            emit(pending)
-            pending.removeAll(keepingCapacity: true)
-        }
-    }
-}

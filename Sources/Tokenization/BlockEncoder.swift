@@ -3,6 +3,8 @@
 public struct BlockEncoder: TokenSink {
     public let vocabulary: Vocabulary
     public let blockSize: Int
+    /// The id of tokens outside the vocabulary.
+    public let unknownID: Int32
     private var pending: [Int32] = []
     private let emit: (UnsafeBufferPointer<Int32>) throws -> Void
     /// Stream tokens so far (with `<eos>`).
@@ -11,11 +13,16 @@ public struct BlockEncoder: TokenSink {
     public private(set) var unknownCount = 0
     public private(set) var blockCount = 0
 
-    /// - Parameter emit: receives each full block; the buffer is valid only during the call.
-    public init(vocabulary: Vocabulary, blockSize: Int, emit: @escaping (UnsafeBufferPointer<Int32>) throws -> Void) {
+    /// - Parameters:
+    ///   - unknownID: the id for tokens outside the vocabulary: `<unk>` for corpora; scoring
+    ///     passes an id the model has never seen, so they score as its unknown word.
+    ///   - emit: receives each full block; the buffer is valid only during the call.
+    public init(vocabulary: Vocabulary, blockSize: Int, unknownID: Int32 = SpecialToken.unknown.id,
+                emit: @escaping (UnsafeBufferPointer<Int32>) throws -> Void) {
         precondition(blockSize >= 1)
         self.vocabulary = vocabulary
         self.blockSize = blockSize
+        self.unknownID = unknownID
         self.emit = emit
         pending.reserveCapacity(blockSize)
     }
@@ -24,8 +31,11 @@ public struct BlockEncoder: TokenSink {
     public var remainder: Int { pending.count }
 
     public mutating func token(_ bytes: UnsafeRawBufferPointer) throws {
-        let id = vocabulary.id(of: bytes)
-        if id == SpecialToken.unknown.id && !isLiteralUnknown(bytes) { unknownCount += 1 }
+        guard let id = vocabulary.lookup(bytes) else {
+            unknownCount += 1
+            try append(unknownID)
+            return
+        }
         try append(id)
     }
 
@@ -42,10 +52,6 @@ public struct BlockEncoder: TokenSink {
             pending.removeAll(keepingCapacity: true)
             blockCount += 1
         }
-    }
-
-    private func isLiteralUnknown(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        bytes.count == 5 && bytes.elementsEqual(SpecialToken.unknown.text.utf8)
     }
 }
 
