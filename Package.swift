@@ -26,17 +26,20 @@ let package = Package(
             "Storage", "Tokenization", "Reporting",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .target(name: "NGram", dependencies: ["Storage", "Tokenization"]),
-        .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "Reporting"]),
+        .target(name: "LanguageModeling", dependencies: ["Storage", "Tokenization"]),
+        .target(name: "NGram", dependencies: ["Storage", "Tokenization", "LanguageModeling"]),
+        .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
+        .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "LanguageModeling", "Reporting"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
-            "CMalloc", "Benchmarks", "CorpusStore", "NGram", "Tokenization", "Reporting", "Storage",
+            "CMalloc", "Benchmarks", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Storage"]),
         .testTarget(name: "CorpusStoreTests", dependencies: ["CorpusStore", "Tokenization", "Storage", "ZIPFoundation"]),
-        .testTarget(name: "NGramTests", dependencies: ["NGram", "Tokenization", "Storage"]),
+        .testTarget(name: "NGramTests", dependencies: ["NGram", "LanguageModeling", "Tokenization", "Storage"]),
+        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import LanguageModeling
 import NGram
 import Reporting
 import Storage

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LanguageModeling
 import NGram
 import Reporting
 import Storage

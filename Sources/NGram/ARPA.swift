@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import LanguageModeling
 import Tokenization
 
 /// ARPA text format, the lingua franca of n-gram toolkits (KenLM, SRILM), plain or `.zst`.

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import LanguageModeling
 import Tokenization
 
 extension NGramModel {

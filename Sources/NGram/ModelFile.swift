@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import LanguageModeling
 import Tokenization
 
 /// Our binary model format: magic `MCNGRAM3`, then a zstd stream with a JSON header, the

@@ -1,30 +1,6 @@
 import Storage
+import LanguageModeling
 import Tokenization
-
-/// Training sequences as one flat array of word ids with boundaries. Each sequence is scored and
-/// counted as `<s> w1 … wn </s>`; `<s>` and `</s>` are added by the model, not stored here.
-public struct TrainingSequences: Sendable {
-    public private(set) var tokens: [Int32] = []
-    /// `ends[i]`: one past the last token of sequence i.
-    public private(set) var ends: [Int] = []
-
-    public init() {}
-
-    public mutating func append<C: Collection>(_ sequence: C) where C.Element == Int32 {
-        tokens.append(contentsOf: sequence)
-        ends.append(tokens.count)
-    }
-
-    public var count: Int { ends.count }
-
-    public func forEach(_ body: (ArraySlice<Int32>) throws -> Void) rethrows {
-        var start = 0
-        for end in ends {
-            try body(tokens[start..<end])
-            start = end
-        }
-    }
-}
 
 /// Stages 1 and 2 of estimation (as in KenLM's lmplz): counting n-grams and adjusting counts.
 ///

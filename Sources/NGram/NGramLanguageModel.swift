@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import LanguageModeling
 import Tokenization
 
 /// An n-gram model together with what is needed to use it on text: its vocabulary (and so its
@@ -8,6 +9,7 @@ public struct NGramLanguageModel: Sendable {
     public let model: NGramModel
     public let vocabulary: Vocabulary
     public let mode: SequenceMode
+    let decodingCache = DecodingCache()
 
     public init(model: NGramModel, vocabulary: Vocabulary, mode: SequenceMode) {
         self.model = model

@@ -1,13 +1,6 @@
 import Storage
+import LanguageModeling
 import Tokenization
-
-/// How sequences are formed and scored (issue 3).
-public enum SequenceMode: String, Sendable, Codable, CaseIterable {
-    /// Each non-blank line is `<s> … </s>`; scoring predicts `</s>` too (KenLM `query`).
-    case sentence
-    /// Each block is `<s> t1 … tn </s>` in training; scoring predicts t1 … tn only.
-    case block
-}
 
 /// One n-gram in a probing table: its key (the slot of its suffix at the order below and its
 /// first word) with its log10 probability and its log10 backoff as a context, so a lookup

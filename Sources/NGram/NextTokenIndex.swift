@@ -1,41 +1,5 @@
+import LanguageModeling
 import Tokenization
-
-/// A set of token ids as a bit set over the vocabulary: O(1) membership, 4 KB for 33k ids.
-public struct TokenSet: Sendable, Equatable {
-    private var bits: [UInt64]
-
-    public init(capacity: Int) {
-        bits = [UInt64](repeating: 0, count: (capacity + 63) / 64)
-    }
-
-    public init<S: Sequence>(_ ids: S, capacity: Int) where S.Element == Int32 {
-        self.init(capacity: capacity)
-        for id in ids { insert(id) }
-    }
-
-    public mutating func insert(_ id: Int32) {
-        guard id >= 0, Int(id) / 64 < bits.count else { return }
-        bits[Int(id) / 64] |= 1 << UInt64(id % 64)
-    }
-
-    @inline(__always)
-    public func contains(_ id: Int32) -> Bool {
-        guard id >= 0, Int(id) / 64 < bits.count else { return false }
-        return bits[Int(id) / 64] & (1 << UInt64(id % 64)) != 0
-    }
-}
-
-/// A candidate next token and its score: log10 p(token | context), repetition penalty applied.
-public struct ScoredToken: Sendable, Equatable {
-    public var id: Int32
-    public var log10Score: Float
-
-    /// Higher score first; ties to the lower id (SPEC §4).
-    @inline(__always)
-    static func ranksBefore(_ a: ScoredToken, _ b: ScoredToken) -> Bool {
-        a.log10Score != b.log10Score ? a.log10Score > b.log10Score : a.id < b.id
-    }
-}
 
 /// The running context for decoding: what `advance` keeps between tokens.
 public struct NGramContext: Sendable {
@@ -75,14 +39,6 @@ extension NGramModel {
         word >= 0 && Int(word) < vocabularySize && known[Int(word)]
             && word != SpecialToken.startOfSequence.id && word != SpecialToken.endOfSequence.id
     }
-}
-
-/// The repetition penalty of SPEC §4 on a log-probability: a negative score is multiplied by
-/// the penalty, a positive one divided (log-probabilities are never positive, but the rule is
-/// the reference's).
-@inline(__always)
-func penalize(_ score: Float, _ penalty: Float) -> Float {
-    score < 0 ? score * penalty : score / penalty
 }
 
 /// Forward links for decoding: for every context n-gram, its continuations sorted by
@@ -173,9 +129,9 @@ public struct NextTokenIndex: Sendable {
                 }
                 @inline(__always) func consider(_ word: Int32, _ value: Float) {
                     if penalized.contains(word) {
-                        offer(ScoredToken(id: word, log10Score: penalize(value, penalty)))
+                        offer(ScoredToken(id: word, score: penalize(value, penalty)))
                     } else {
-                        offer(ScoredToken(id: word, log10Score: value))
+                        offer(ScoredToken(id: word, score: value))
                         taken += 1
                     }
                 }
@@ -210,12 +166,49 @@ public struct NextTokenIndex: Sendable {
         }
     }
 
+    /// A second reference, fast enough for whole beam searches: the full distribution as a
+    /// vector — every word at the unigram level with all backoffs, then overwritten level by level
+    /// with the context's continuations — penalized and sorted. Per word it adds exactly what
+    /// `advance` adds, in the same order. O(V + continuations) per query.
+    public func denseTopKFromDistribution(_ k: Int, after context: NGramContext, penalty: Float, penalized: TokenSet) -> [ScoredToken] {
+        let state = context.state
+        let length = state.length
+        func withBackoffs(_ value: Float, level: Int) -> Float {
+            var total = value
+            if level - 1 < length { for k in (level - 1)..<length { total += state.backoffs[k] } }
+            return total
+        }
+        var scores = model.unigramLog10.map { withBackoffs($0, level: 1) }
+        if length >= 1 {
+            for level in 2...min(length + 1, model.order) {
+                let c = Int(state.slots[level - 2])
+                let table = model.storage.tables[level]
+                for entry in Int(offsets[level][c])..<Int(offsets[level][c + 1]) {
+                    scores[Int(entryWords[level][entry])] = withBackoffs(table[Int(entrySlots[level][entry])].log10Probability, level: level)
+                }
+            }
+        }
+        // Selection of the k best over the whole vocabulary (a bounded insertion list).
+        var best: [ScoredToken] = []
+        best.reserveCapacity(k + 1)
+        for word in 0..<Int32(model.vocabularySize) where model.isGeneratable(word) {
+            let value = scores[Int(word)]
+            let candidate = ScoredToken(id: word, score: penalized.contains(word) ? penalize(value, penalty) : value)
+            if best.count == k, let last = best.last, !ScoredToken.ranksBefore(candidate, last) { continue }
+            var position = best.count
+            while position > 0 && ScoredToken.ranksBefore(candidate, best[position - 1]) { position -= 1 }
+            best.insert(candidate, at: position)
+            if best.count > k { best.removeLast() }
+        }
+        return best
+    }
+
     /// The reference: every generatable word scored by `advance`, penalized, sorted. O(V).
     public func denseTopK(_ k: Int, after context: NGramContext, penalty: Float, penalized: TokenSet) -> [ScoredToken] {
         var all: [ScoredToken] = []
         for word in 0..<Int32(model.vocabularySize) where model.isGeneratable(word) {
             let value = model.log10Probability(of: word, after: context)
-            all.append(ScoredToken(id: word, log10Score: penalized.contains(word) ? penalize(value, penalty) : value))
+            all.append(ScoredToken(id: word, score: penalized.contains(word) ? penalize(value, penalty) : value))
         }
         all.sort(by: ScoredToken.ranksBefore)
         return Array(all.prefix(k))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import LanguageModeling
 @testable import NGram
 @testable import Storage
 @testable import Tokenization
