@@ -29,9 +29,10 @@ let package = Package(
         .target(name: "LanguageModeling", dependencies: ["Storage", "Tokenization"]),
         .target(name: "NGram", dependencies: ["Storage", "Tokenization", "LanguageModeling"]),
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
+        .target(name: "Pipeline", dependencies: ["CorpusStore", "Decoding", "LanguageModeling", "NGram", "Reporting", "Storage", "Tokenization"]),
         .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "LanguageModeling", "Reporting"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
-            "CMalloc", "Benchmarks", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
+            "CMalloc", "Benchmarks", "Pipeline", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

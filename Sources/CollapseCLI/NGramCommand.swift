@@ -1,6 +1,7 @@
 import ArgumentParser
 import LanguageModeling
 import NGram
+import Pipeline
 import Reporting
 import Storage
 import Tokenization
@@ -24,8 +25,10 @@ struct NGramCommand: ParsableCommand {
         var mode: SequenceMode
         @Option(help: "icu or whitespace.")
         var tokenizer: TokenizerKind = .icu
-        @Option(help: "Training text (.zst allowed).")
-        var train: String
+        @Option(help: "Training text (.zst allowed); the vocabulary is built from it.")
+        var train: String?
+        @Option(help: "Or a corpus directory: train on its training blocks with its vocabulary (block mode).")
+        var corpus: String?
         @Option(help: "Where to write the model.")
         var out: String
         @Option(help: "Tokens per block in block mode.")
@@ -35,12 +38,23 @@ struct NGramCommand: ParsableCommand {
         @Flag(help: "Where counts are too few or irregular for modified Kneser-Ney discounts, use 0.5, 1, 1.5 (KenLM's --discount_fallback).")
         var discountFallback = false
 
+        func validate() throws {
+            guard (train == nil) != (corpus == nil) else { throw ValidationError("give exactly one of --train FILE and --corpus DIR") }
+            guard corpus == nil || mode == .block else { throw ValidationError("--corpus trains on blocks: use --mode block") }
+        }
+
         func run() throws {
             let start = monotonicSeconds()
             let log = StageLog("ngram train")
-            let trained = try NGramLanguageModel.train(textPath: train, order: order, mode: mode, tokenizer: tokenizer,
+            let trained: NGramLanguageModel
+            if let corpus {
+                log.note("training order \(order) on the blocks of \(corpus)")
+                trained = try Stages.trainNGram(corpusPath: corpus, order: order, discountFallback: discountFallback)
+            } else {
+                trained = try NGramLanguageModel.train(textPath: train!, order: order, mode: mode, tokenizer: tokenizer,
                                                        blockSize: blockSize, discountFallback: discountFallback,
                                                        stage: log.note)
+            }
             log.note("saving \(out)")
             try trained.save(to: out)
             if let arpa {

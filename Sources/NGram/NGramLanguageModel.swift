@@ -60,3 +60,15 @@ public struct NGramLanguageModel: Sendable {
         return total
     }
 }
+
+extension NGramLanguageModel {
+    /// Trains on sequences already encoded with `vocabulary` (a corpus's blocks): the model
+    /// keeps that vocabulary, so its continuations are ids of the same corpus.
+    public static func train(sequences: TrainingSequences, vocabulary: Vocabulary, order: Int, mode: SequenceMode,
+                             discountFallback: Bool = false) throws -> NGramLanguageModel {
+        guard sequences.count > 0 else { throw CollapseError("no sequences to train on") }
+        let model = try NGramModel.estimate(sequences, order: order, vocabularySize: vocabulary.count,
+                                            discountFallback: discountFallback)
+        return NGramLanguageModel(model: model, vocabulary: vocabulary, mode: mode)
+    }
+}

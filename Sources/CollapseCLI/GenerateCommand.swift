@@ -1,0 +1,52 @@
+import ArgumentParser
+import Decoding
+import Foundation
+import NGram
+import Pipeline
+import Reporting
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Continue every block of a block file with beam search; write the continuations as a corpus split.",
+        discussion: "Writes <out>.blocks and <out>.txt.zst, one continuation per prompt block, in order. The model's vocabulary must be the prompts' (same corpus).")
+
+    @Option(help: "An n-gram model (ours or ARPA).")
+    var model: String
+    @Option(help: "Prompt blocks: a .blocks file, e.g. Corpora/wikitext-2/train.blocks.")
+    var prompts: String
+    @Option(help: "Output base path (without extension).")
+    var out: String
+    @Option(help: "Beams (1 = greedy).")
+    var beams = 5
+    @Option(help: "Repetition penalty on log-probabilities of tokens already in the beam (prompt included).")
+    var penalty: Float = 3.0
+    @Option(help: "New tokens per continuation.")
+    var newTokens = 64
+    @Option(help: "Worker threads (default: all cores). The output does not depend on it.")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Continue only the first N prompts.")
+    var limit: Int?
+
+    func validate() throws {
+        guard beams >= 1 else { throw ValidationError("--beams must be at least 1") }
+        guard penalty > 0 else { throw ValidationError("--penalty must be positive") }
+        guard newTokens >= 1 else { throw ValidationError("--new-tokens must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let log = StageLog("generate")
+        log.note("loading \(model)")
+        let languageModel = try NGramLanguageModel.load(from: model)
+        let (ids, blockSize) = try Stages.readBlocks(prompts, vocabulary: languageModel.vocabulary, limit: limit)
+        log.note("continuing \(ids.count / blockSize) prompts on \(threads) threads")
+        let report = try Stages.generate(model: languageModel, prompts: ids, promptLength: blockSize,
+                                         settings: DecodingSettings(beams: beams, repetitionPenalty: penalty, newTokens: newTokens),
+                                         threads: threads, outputBase: out)
+        print("blocks: \(report.blocks)")
+        print("seconds: \(Format.fixed(report.seconds, digits: 2))")
+        print("blocks per second: \(Format.fixed(Double(report.blocks) / report.seconds, digits: 1))")
+        print("wrote \(out).blocks and \(out).txt.zst")
+    }
+}

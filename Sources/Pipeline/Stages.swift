@@ -1,0 +1,64 @@
+import CorpusStore
+import Decoding
+import Foundation
+import LanguageModeling
+import NGram
+import Reporting
+import Storage
+import Tokenization
+
+/// Single stages of the pipeline, usable on their own (`collapse generate`, `collapse ngram
+/// train --corpus`) and composed by a run.
+public enum Stages {
+    /// What a generation stage did.
+    public struct GenerationReport: Sendable {
+        public var blocks: Int
+        public var newTokens: Int
+        public var seconds: Double
+    }
+
+    /// Reads every block of a block file (optionally the first `limit`), checking its vocabulary.
+    public static func readBlocks(_ path: String, vocabulary: Vocabulary, limit: Int? = nil) throws -> (ids: [Int32], blockSize: Int) {
+        let reader = try BlockFileReader(path: path, vocabulary: vocabulary)
+        var ids: [Int32] = []
+        let wanted = min(limit ?? reader.blockCount, reader.blockCount)
+        ids.reserveCapacity(wanted * reader.blockSize)
+        var taken = 0
+        try reader.forEachBlock { block in
+            if taken < wanted { ids.append(contentsOf: block) }
+            taken += 1
+        }
+        return (ids, reader.blockSize)
+    }
+
+    /// Writes the continuation of every prompt block as a corpus split (`<base>.blocks` and
+    /// `<base>.txt.zst`), in prompt order.
+    public static func generate<Model: LanguageModel>(model: Model, prompts: [Int32], promptLength: Int, settings: DecodingSettings,
+                                                      threads: Int, outputBase: String) throws -> GenerationReport {
+        let count = prompts.count / promptLength
+        let start = monotonicSeconds()
+        let progress = ProgressReporter(stage: "generate", total: count, unit: "blocks")
+        let continuations = SyntheticCorpus.continuations(of: prompts, promptLength: promptLength, model: model,
+                                                          settings: settings, threads: threads, progress: progress)
+        progress.finish()
+        let writer = try SplitWriter(basePath: outputBase, vocabulary: model.vocabulary, blockSize: settings.newTokens)
+        try continuations.withUnsafeBufferPointer { all in
+            for index in 0..<count {
+                try writer.append(UnsafeBufferPointer(rebasing: all[(index * settings.newTokens)..<((index + 1) * settings.newTokens)]))
+            }
+        }
+        try writer.finish()
+        return GenerationReport(blocks: count, newTokens: settings.newTokens, seconds: monotonicSeconds() - start)
+    }
+
+    /// Trains an n-gram model in block mode on a corpus split's blocks, with the corpus's vocabulary.
+    public static func trainNGram(corpusPath: String, split: Split = .train, order: Int,
+                                  discountFallback: Bool = false) throws -> NGramLanguageModel {
+        let corpus = try Corpus(path: corpusPath)
+        let (ids, blockSize) = try readBlocks(corpus.blocksPath(split), vocabulary: corpus.vocabulary)
+        var sequences = TrainingSequences()
+        for start in stride(from: 0, to: ids.count, by: blockSize) { sequences.append(ids[start..<(start + blockSize)]) }
+        return try NGramLanguageModel.train(sequences: sequences, vocabulary: corpus.vocabulary, order: order, mode: .block,
+                                            discountFallback: discountFallback)
+    }
+}
