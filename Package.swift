@@ -41,6 +41,7 @@ let package = Package(
         .testTarget(name: "CorpusStoreTests", dependencies: ["CorpusStore", "Tokenization", "Storage", "ZIPFoundation"]),
         .testTarget(name: "NGramTests", dependencies: ["NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI"]),
     ]
 )

@@ -41,7 +41,7 @@ struct GenerateCommand: ParsableCommand {
         let languageModel = try NGramLanguageModel.load(from: model)
         let (ids, blockSize) = try Stages.readBlocks(prompts, vocabulary: languageModel.vocabulary, limit: limit)
         log.note("continuing \(ids.count / blockSize) prompts on \(threads) threads")
-        let report = try Stages.generate(model: languageModel, prompts: ids, promptLength: blockSize,
+        let report = try Stages.generate(model: languageModel, prompts: Stages.blocks(ids, length: blockSize),
                                          settings: DecodingSettings(beams: beams, repetitionPenalty: penalty, newTokens: newTokens),
                                          threads: threads, outputBase: out)
         print("blocks: \(report.blocks)")

@@ -11,15 +11,15 @@ import Synchronization
 /// identical whatever the thread count or scheduling.
 public enum SyntheticCorpus {
     /// - Parameters:
-    ///   - prompts: all prompts back to back, `promptLength` tokens each.
+    ///   - prompts: the prompts (of any lengths).
     ///   - progress: advanced by one per finished prompt.
     /// - Returns: the continuations back to back, `settings.newTokens` tokens each.
     public static func continuations<Model: LanguageModel>(
-        of prompts: [Int32], promptLength: Int, model: Model, settings: DecodingSettings,
+        of prompts: TrainingSequences, model: Model, settings: DecodingSettings,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, progress: ProgressReporter? = nil
     ) -> [Int32] {
-        precondition(promptLength > 0 && prompts.count % promptLength == 0)
-        let count = prompts.count / promptLength
+        let count = prompts.count
+        let ends = prompts.ends
         let width = settings.newTokens
         var output = [Int32](repeating: 0, count: count * width)
         let chunk = 16
@@ -27,7 +27,7 @@ public enum SyntheticCorpus {
         let next = Atomic<Int>(0)
         output.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let destination = buffer
-            prompts.withUnsafeBufferPointer { source in
+            prompts.tokens.withUnsafeBufferPointer { source in
                 nonisolated(unsafe) let prompts = source
                 DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in
                     while true {
@@ -35,7 +35,7 @@ public enum SyntheticCorpus {
                         if taken >= chunks { return }
                         let range = (taken * chunk)..<min(count, (taken + 1) * chunk)
                         for index in range {
-                            let prompt = Array(prompts[(index * promptLength)..<((index + 1) * promptLength)])
+                            let prompt = Array(prompts[(index == 0 ? 0 : ends[index - 1])..<ends[index]])
                             let continuation = BeamSearch.continuation(of: prompt, with: model, settings: settings)
                             for (offset, token) in continuation.tokens.enumerated() {
                                 destination[index * width + offset] = token

@@ -17,6 +17,13 @@ public enum Stages {
         public var seconds: Double
     }
 
+    /// Fixed-length blocks of a flat id array as sequences.
+    public static func blocks(_ ids: [Int32], length: Int) -> TrainingSequences {
+        var result = TrainingSequences()
+        for start in stride(from: 0, to: ids.count - length + 1, by: length) { result.append(ids[start..<(start + length)]) }
+        return result
+    }
+
     /// Reads every block of a block file (optionally the first `limit`), checking its vocabulary.
     public static func readBlocks(_ path: String, vocabulary: Vocabulary, limit: Int? = nil) throws -> (ids: [Int32], blockSize: Int) {
         let reader = try BlockFileReader(path: path, vocabulary: vocabulary)
@@ -33,13 +40,13 @@ public enum Stages {
 
     /// Writes the continuation of every prompt block as a corpus split (`<base>.blocks` and
     /// `<base>.txt.zst`), in prompt order.
-    public static func generate<Model: LanguageModel>(model: Model, prompts: [Int32], promptLength: Int, settings: DecodingSettings,
+    public static func generate<Model: LanguageModel>(model: Model, prompts: TrainingSequences, settings: DecodingSettings,
                                                       threads: Int, outputBase: String) throws -> GenerationReport {
-        let count = prompts.count / promptLength
+        let count = prompts.count
         let start = monotonicSeconds()
         let progress = ProgressReporter(stage: "generate", total: count, unit: "blocks")
-        let continuations = SyntheticCorpus.continuations(of: prompts, promptLength: promptLength, model: model,
-                                                          settings: settings, threads: threads, progress: progress)
+        let continuations = SyntheticCorpus.continuations(of: prompts, model: model, settings: settings, threads: threads,
+                                                          progress: progress)
         progress.finish()
         let writer = try SplitWriter(basePath: outputBase, vocabulary: model.vocabulary, blockSize: settings.newTokens)
         try continuations.withUnsafeBufferPointer { all in
@@ -56,9 +63,7 @@ public enum Stages {
                                   discountFallback: Bool = false) throws -> NGramLanguageModel {
         let corpus = try Corpus(path: corpusPath)
         let (ids, blockSize) = try readBlocks(corpus.blocksPath(split), vocabulary: corpus.vocabulary)
-        var sequences = TrainingSequences()
-        for start in stride(from: 0, to: ids.count, by: blockSize) { sequences.append(ids[start..<(start + blockSize)]) }
-        return try NGramLanguageModel.train(sequences: sequences, vocabulary: corpus.vocabulary, order: order, mode: .block,
+        return try NGramLanguageModel.train(sequences: blocks(ids, length: blockSize), vocabulary: corpus.vocabulary, order: order, mode: .block,
                                             discountFallback: discountFallback)
     }
 }

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+struct SamplesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "samples",
+        abstract: "One prompt and each generation's continuation of it, as text (the paper's Gen 0 / 1 / 7 / 9 table).")
+
+    @Argument(help: "A run directory, e.g. Runs/wikitext2-ngram5-replace.")
+    var directory: String
+    @Option(help: "Index of the prompt block in the corpus's training split.")
+    var block: Int
+    @Option(help: "Generations to show, e.g. 0,1,7,9 (default: all).")
+    var generations: String?
+    @Option(help: "Seed (default: the run's first).")
+    var seed: UInt64?
+
+    func run() throws {
+        let list = try generations.map { text in
+            try text.split(separator: ",").map { part -> Int in
+                guard let k = Int(part.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--generations takes numbers separated by commas, e.g. 0,1,7,9")
+                }
+                return k
+            }
+        }
+        print(try RunDirectory(path: directory).samples(block: block, generations: list, seed: seed), terminator: "")
+    }
+}
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Per generation, test perplexity and p1/p50/p99 of per-sequence perplexity under generation 0, run by run.",
+        discussion: "Values are means over each run's seeds.")
+
+    @Argument(help: "Run directories.")
+    var runs: [String]
+
+    func run() throws {
+        print(try RunDirectory.comparison(runs.map { try RunDirectory(path: $0) }), terminator: "")
+    }
+}

@@ -1,0 +1,267 @@
+import CorpusStore
+import Decoding
+import Foundation
+import LanguageModeling
+import NGram
+import Reporting
+import Storage
+import Tokenization
+
+/// One generation's evaluation (`gen-k/metrics.json`).
+public struct GenerationMetrics: Codable, Sendable, Equatable {
+    public var seed: UInt64
+    public var generation: Int
+    public var trainingBlocks: Int
+    /// Block perplexity of the real test split, pooled over all blocks (SPEC §3).
+    public var testPerplexity: Double
+    public var testTokens: Int
+    /// Stream perplexity of the real test lines (n-gram models; nil if the source text is gone).
+    public var testSentencePerplexity: Double?
+    /// Per-sequence perplexity under generation 0 of the corpus this generation wrote.
+    public var generated: PerplexitySummary
+    public var generatedHistogram: LogPerplexityHistogram
+    /// The same for the real training blocks (the reference), recorded with generation 0.
+    public var reference: PerplexitySummary?
+    public var referenceHistogram: LogPerplexityHistogram?
+}
+
+/// Runs the recursive pipeline of a configuration (SPEC §1, §2, §7), seed by seed and generation
+/// by generation: train model k on the regime's blocks, let it continue every prompt block
+/// (the corpus model k+1 learns from), and evaluate it.
+///
+/// Every file is written atomically and recorded with its checksum in the manifest after its
+/// stage; `resume` skips finished stages whose files still match, and recomputes (after saying
+/// so) any stage whose files are missing or damaged.
+public final class RunExecutor {
+    public let configuration: RunConfiguration
+    public let directory: String
+    let corpus: Corpus
+    let threads: Int
+    let log = StageLog("run")
+    var manifest: RunManifest
+
+    /// Checks everything before touching the run directory: a bad configuration changes nothing.
+    public init(configurationPath: String, runsRoot: String, resume: Bool, threads: Int) throws {
+        let configuration = try RunConfiguration.load(from: configurationPath)
+        let corpus: Corpus
+        do {
+            corpus = try Corpus(path: configuration.corpusPath)
+        } catch let error as CollapseError {
+            throw CollapseError("corpus '\(configuration.corpus)': \(error.description)", path: configurationPath)
+        }
+        guard corpus.manifest.tokenizer == configuration.tokenizer, corpus.manifest.blockSize == configuration.blockSize else {
+            throw CollapseError("corpus \(corpus.path) has \(corpus.manifest.tokenizer.rawValue) tokens in blocks of \(corpus.manifest.blockSize), the configuration says \(configuration.tokenizer.rawValue) and \(configuration.blockSize)", path: configurationPath)
+        }
+        let directory = "\(runsRoot)/\(configuration.name)"
+        if FileSystem.exists("\(directory)/\(RunManifest.fileName)") {
+            guard resume else { throw CollapseError("run already exists (use --resume to continue it)", path: directory) }
+            let existing = try RunManifest.load(in: directory)
+            guard existing.configuration == configuration else {
+                throw CollapseError("the run was started with a different configuration; use a new name", path: configurationPath)
+            }
+            guard existing.vocabularyHash == corpus.vocabulary.hash.hexDigits else {
+                throw CollapseError("corpus \(corpus.path) has another vocabulary than the run's", path: configurationPath)
+            }
+            manifest = existing
+        } else {
+            manifest = RunManifest(configuration: configuration, vocabularyHash: corpus.vocabulary.hash.hexDigits)
+        }
+        self.configuration = configuration
+        self.corpus = corpus
+        self.directory = directory
+        self.threads = threads
+    }
+
+    var decoding: DecodingSettings {
+        DecodingSettings(beams: configuration.beams, repetitionPenalty: configuration.repetitionPenalty, newTokens: configuration.newTokens)
+    }
+
+    public func run() throws {
+        try FileSystem.createDirectory(directory)
+        try removeLeftovers(in: directory)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try FileSystem.writeText(String(decoding: try encoder.encode(configuration), as: UTF8.self) + "\n", to: "\(directory)/config.json")
+        try manifest.save(in: directory)
+
+        let real = try Stages.readBlocks(corpus.blocksPath(.train), vocabulary: corpus.vocabulary)
+        let test = try Stages.readBlocks(corpus.blocksPath(.test), vocabulary: corpus.vocabulary)
+        for seed in configuration.seeds {
+            try runSeed(seed, real: real.ids, test: sequences(test.ids, length: test.blockSize))
+        }
+        log.note("finished \(directory)")
+    }
+
+    func runSeed(_ seed: UInt64, real: [Int32], test: TrainingSequences) throws {
+        let blockSize = configuration.blockSize
+        let realBlocks = real.count / blockSize
+        var generationZero: NGramLanguageModel?
+        for k in 0..<configuration.generations {
+            let base = "seed-\(seed)/gen-\(k)"
+            try FileSystem.createDirectory("\(directory)/\(base)")
+            var model: NGramLanguageModel?
+
+            // Training data for model k.
+            func trainingBlocks() throws -> TrainingSequences {
+                if k == 0 { return sequences(real, length: blockSize) }
+                let previous = try readGenerated(seed: seed, generation: k - 1)
+                switch configuration.regime {
+                case .replace:
+                    return sequences(previous, length: configuration.newTokens)
+                case .realFraction:
+                    let chosen = realSubset(seed: seed, generation: k, count: realBlocks, fraction: configuration.realFraction ?? 0)
+                    var result = TrainingSequences()
+                    for index in 0..<realBlocks {
+                        if chosen[index] {
+                            result.append(real[(index * blockSize)..<((index + 1) * blockSize)])
+                        } else {
+                            result.append(previous[(index * configuration.newTokens)..<((index + 1) * configuration.newTokens)])
+                        }
+                    }
+                    return result
+                case .accumulate:
+                    var result = sequences(real, length: blockSize)
+                    for earlier in 0..<k {
+                        let generated = try readGenerated(seed: seed, generation: earlier)
+                        for start in stride(from: 0, to: generated.count, by: configuration.newTokens) {
+                            result.append(generated[start..<(start + configuration.newTokens)])
+                        }
+                    }
+                    return result
+                }
+            }
+
+            let modelFile = "\(base)/model.mcngram"
+            try stage("\(base)/train", outputs: [modelFile]) {
+                let blocks = try trainingBlocks()
+                log.note("seed \(seed) generation \(k): training order \(configuration.order) on \(blocks.count) blocks")
+                let trained = try NGramLanguageModel.train(sequences: blocks, vocabulary: corpus.vocabulary, order: configuration.order,
+                                                           mode: .block, discountFallback: configuration.discountFallback)
+                try trained.save(to: "\(directory)/\(modelFile)")
+                model = trained
+            }
+            func current() throws -> NGramLanguageModel {
+                if let model { return model }
+                let loaded = try NGramLanguageModel.load(from: "\(directory)/\(modelFile)")
+                model = loaded
+                return loaded
+            }
+            if k == 0 { generationZero = try current() }
+
+            try stage("\(base)/generate", outputs: ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]) {
+                let prompts = configuration.prompts == .original ? sequences(real, length: blockSize)
+                    : firstSequences(try trainingBlocks(), count: realBlocks)
+                log.note("seed \(seed) generation \(k): continuing \(prompts.count) prompts")
+                _ = try Stages.generate(model: try current(), prompts: prompts, settings: decoding, threads: threads,
+                                        outputBase: "\(directory)/\(base)/corpus")
+            }
+
+            let outputs = ["\(base)/metrics.json", "\(base)/sequence-perplexity.tsv"] + (k == 0 ? ["\(base)/reference-perplexity.tsv"] : [])
+            try stage("\(base)/evaluate", outputs: outputs) {
+                guard let zero = generationZero else { throw CollapseError("generation 0 model missing", path: directory) }
+                log.note("seed \(seed) generation \(k): evaluating")
+                let evaluated = try current()
+                let testScore = evaluated.score(test, mode: .block).reduce(into: SequenceScore()) { $0 += $1 }
+                let generated = try readGenerated(seed: seed, generation: k)
+                let generatedScores = zero.score(sequences(generated, length: configuration.newTokens), mode: .block).map(\.perplexity)
+                try writeSequenceTable(generatedScores, to: "\(directory)/\(base)/sequence-perplexity.tsv")
+                var metrics = GenerationMetrics(
+                    seed: seed, generation: k, trainingBlocks: try trainingBlocks().count,
+                    testPerplexity: testScore.perplexity, testTokens: testScore.tokens,
+                    testSentencePerplexity: try sentencePerplexity(evaluated),
+                    generated: PerplexitySummary(generatedScores), generatedHistogram: LogPerplexityHistogram(generatedScores))
+                if k == 0 {
+                    let referenceScores = zero.score(sequences(real, length: blockSize), mode: .block).map(\.perplexity)
+                    try writeSequenceTable(referenceScores, to: "\(directory)/\(base)/reference-perplexity.tsv")
+                    metrics.reference = PerplexitySummary(referenceScores)
+                    metrics.referenceHistogram = LogPerplexityHistogram(referenceScores)
+                }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try FileSystem.writeText(String(decoding: try encoder.encode(metrics), as: UTF8.self) + "\n",
+                                         to: "\(directory)/\(base)/metrics.json")
+            }
+        }
+    }
+
+    /// Runs `body` unless the stage finished before and its files are intact.
+    func stage(_ key: String, outputs: [String], _ body: () throws -> Void) throws {
+        if let done = manifest.stages[key] {
+            var damaged: String?
+            for (file, checksum) in done.outputs.sorted(by: { $0.key < $1.key }) {
+                let path = "\(directory)/\(file)"
+                if !FileSystem.exists(path) || (try? fileChecksum(path)) != checksum { damaged = path; break }
+            }
+            guard let damaged else { return }
+            writeToStandardError("\(damaged): missing or damaged (checksum differs from the manifest); recomputing \(key)\n")
+            manifest.stages[key] = nil
+        }
+        let start = monotonicSeconds()
+        try body()
+        var checksums: [String: String] = [:]
+        for file in outputs { checksums[file] = try fileChecksum("\(directory)/\(file)") }
+        manifest.stages[key] = RunManifest.Stage(name: key, outputs: checksums, seconds: monotonicSeconds() - start)
+        try manifest.save(in: directory)
+    }
+
+    // MARK: Helpers
+
+    func sequences(_ ids: [Int32], length: Int) -> TrainingSequences {
+        Stages.blocks(ids, length: length)
+    }
+
+    func readGenerated(seed: UInt64, generation: Int) throws -> [Int32] {
+        try Stages.readBlocks("\(directory)/seed-\(seed)/gen-\(generation)/corpus.blocks", vocabulary: corpus.vocabulary).ids
+    }
+
+    func firstSequences(_ all: TrainingSequences, count: Int) -> TrainingSequences {
+        var result = TrainingSequences()
+        all.forEach { if result.count < count { result.append($0) } }
+        return result
+    }
+
+    /// A fresh random subset of `fraction`·count block indices for (seed, generation).
+    func realSubset(seed: UInt64, generation: Int, count: Int, fraction: Double) -> [Bool] {
+        var random = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(generation))
+        var order = Array(0..<count)
+        for i in stride(from: count - 1, to: 0, by: -1) {
+            let j = Int(random.next() % UInt64(i + 1))
+            order.swapAt(i, j)
+        }
+        var chosen = [Bool](repeating: false, count: count)
+        for index in order.prefix(Int((fraction * Double(count)).rounded())) { chosen[index] = true }
+        return chosen
+    }
+
+    func sentencePerplexity(_ model: NGramLanguageModel) throws -> Double? {
+        guard let source = corpus.manifest.record(for: .test)?.source, FileSystem.exists(source) else { return nil }
+        return try model.score(textPath: source, mode: .sentence).perplexity
+    }
+
+    func writeSequenceTable(_ perplexities: [Double], to path: String) throws {
+        var text = "sequence\tperplexity\n"
+        for (index, value) in perplexities.enumerated() { text += "\(index)\t\(value)\n" }
+        try FileSystem.writeText(text, to: path)
+    }
+
+    /// Temporary files of a process that was killed mid-write.
+    func removeLeftovers(in directory: String) throws {
+        for name in try FileSystem.contents(of: directory) {
+            let path = "\(directory)/\(name)"
+            if FileSystem.isDirectory(path) { try removeLeftovers(in: path) } else if name.contains(".tmp-") { try FileSystem.remove(path) }
+        }
+    }
+}
+
+/// A small, fast, seedable generator (Steele et al.'s SplitMix64), for reproducible choices.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

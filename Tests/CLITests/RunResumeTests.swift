@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// A tiny corpus (through the CLI) and the shipped tiny configuration pointed at it.
+func tinyRunSetup(in root: String) throws -> String {
+    var state: UInt64 = 77
+    func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
+    try FileManager.default.createDirectory(atPath: "\(root)/source", withIntermediateDirectories: true)
+    for (split, lines) in [("train", 700), ("valid", 60), ("test", 60)] {
+        let text = (0..<lines).map { _ in
+            (0..<(3 + next() % 12)).map { _ in "w\((next() % 120) * (next() % 120) / 120)" }.joined(separator: " ")
+        }.joined(separator: "\n") + "\n"
+        try text.write(toFile: "\(root)/source/\(split).txt", atomically: true, encoding: .utf8)
+    }
+    let imported = try Collapse.run(["corpus", "import", "\(root)/source", "--name", "tiny", "--tokenizer", "whitespace",
+                                     "--block-size", "16", "--corpora", "\(root)/Corpora"], environment: ["COLLAPSE_QUIET": "1"])
+    guard imported.status == 0 else { throw CocoaError(.fileWriteUnknown) }
+    let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Runs/configs/tiny.json")
+    var object = try JSONSerialization.jsonObject(with: Data(contentsOf: shipped)) as! [String: Any]
+    object["corpus"] = "\(root)/Corpora/tiny"
+    let config = "\(root)/tiny.json"
+    try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: config))
+    return config
+}
+
+/// Every file under a run directory except the manifest (it records timings).
+func runArtifacts(_ directory: String) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: directory)
+    while let relative = enumerator?.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory)
+        if !isDirectory.boolValue && !relative.hasSuffix("manifest.json") {
+            files[relative] = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(relative)"))
+        }
+    }
+    return files
+}
+
+@Suite(.serialized) struct RunResumeTests {
+    @Test func killedRunsResumeToIdenticalBytes() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = try tinyRunSetup(in: root)
+        let start = Date()
+        let reference = try Collapse.run(["run", config, "--runs", "\(root)/reference"], environment: ["COLLAPSE_QUIET": "1"])
+        #expect(reference.status == 0, "\(reference.error)")
+        let duration = Date().timeIntervalSince(start)
+        let expected = try runArtifacts("\(root)/reference/tiny")
+        #expect(expected.count > 20)
+        var interrupted = 0
+        for (attempt, fraction) in [0.1, 0.3, 0.5, 0.7, 0.9].enumerated() {
+            let runs = "\(root)/killed-\(attempt)"
+            let process = Process()
+            process.executableURL = Collapse.executable
+            process.arguments = ["run", config, "--runs", runs]
+            process.environment = ProcessInfo.processInfo.environment.merging(["COLLAPSE_QUIET": "1"]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(duration * fraction * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { interrupted += 1 }
+            let resumed = try Collapse.run(["run", config, "--runs", runs, "--resume"], environment: ["COLLAPSE_QUIET": "1"])
+            #expect(resumed.status == 0, "\(resumed.error)")
+            #expect(try runArtifacts("\(runs)/tiny") == expected, "killed at \(fraction) of the run")
+        }
+        #expect(interrupted >= 3, "only \(interrupted) runs were killed before finishing")
+    }
+
+    @Test func damagedCorpusIsReportedAndRecomputed() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = try tinyRunSetup(in: root)
+        #expect(try Collapse.run(["run", config, "--runs", root], environment: ["COLLAPSE_QUIET": "1"]).status == 0)
+        let expected = try runArtifacts("\(root)/tiny")
+        let damaged = "\(root)/tiny/seed-1/gen-1/corpus.blocks"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: damaged))
+        bytes[bytes.count / 2] ^= 0x5A
+        try bytes.write(to: URL(fileURLWithPath: damaged))
+        let resumed = try Collapse.run(["run", config, "--runs", root, "--resume"], environment: ["COLLAPSE_QUIET": "1"])
+        #expect(resumed.status == 0)
+        #expect(resumed.error.contains(damaged) && resumed.error.contains("recomputing seed-1/gen-1/generate"), "\(resumed.error)")
+        #expect(try runArtifacts("\(root)/tiny") == expected)
+        // Without --resume an existing run is refused and left alone.
+        let again = try Collapse.run(["run", config, "--runs", root], environment: ["COLLAPSE_QUIET": "1"])
+        #expect(again.status != 0 && again.error.contains("use --resume"))
+    }
+}

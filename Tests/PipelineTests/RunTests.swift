@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+@testable import CorpusStore
+@testable import LanguageModeling
+@testable import NGram
+@testable import Pipeline
+@testable import Storage
+@testable import Tokenization
+
+func temporaryDirectory(_ name: String = #function) throws -> String {
+    let path = "\(NSTemporaryDirectory())collapse-pipeline-\(ProcessInfo.processInfo.processIdentifier)-\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max))"
+    try FileSystem.createDirectory(path)
+    return path
+}
+
+/// A WikiText-style directory of skewed random words, imported as a whitespace corpus with
+/// 16-token blocks; returns the corpus path.
+func makeTinyCorpus(in root: String) throws -> String {
+    var state: UInt64 = 2024
+    func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
+    try FileSystem.createDirectory("\(root)/source")
+    for (split, lines) in [("train", 500), ("valid", 60), ("test", 60)] {
+        let text = (0..<lines).map { _ in
+            (0..<(3 + next() % 12)).map { _ in "w\((next() % 120) * (next() % 120) / 120)" }.joined(separator: " ")
+        }.joined(separator: "\n") + "\n"
+        try FileSystem.writeText(text, to: "\(root)/source/\(split).txt")
+    }
+    var options = ImportOptions()
+    options.tokenizer = .whitespace
+    options.blockSize = 16
+    return try CorpusImporter.importDirectory("\(root)/source", name: "tiny", root: "\(root)/Corpora", options: options).path
+}
+
+/// The shipped tiny configuration, pointed at `corpus`, with overrides.
+func tinyConfiguration(corpus: String, in root: String, _ overrides: [String: Any] = [:]) throws -> String {
+    let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Runs/configs/tiny.json")
+    var object = try JSONSerialization.jsonObject(with: Data(contentsOf: shipped)) as! [String: Any]
+    object["corpus"] = corpus
+    for (key, value) in overrides { object[key] = value }
+    let path = "\(root)/config-\(UInt32.random(in: 0...UInt32.max)).json"
+    try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
+    return path
+}
+
+/// Every file of a run except the manifest (which records timings), with its bytes.
+func artifacts(_ directory: String) throws -> [String: [UInt8]] {
+    var files: [String: [UInt8]] = [:]
+    func walk(_ relative: String) throws {
+        let path = relative.isEmpty ? directory : "\(directory)/\(relative)"
+        for name in try FileSystem.contents(of: path) {
+            let child = relative.isEmpty ? name : "\(relative)/\(name)"
+            if FileSystem.isDirectory("\(directory)/\(child)") { try walk(child) } else if name != "manifest.json" {
+                files[child] = try InputFile(path: "\(directory)/\(child)").readAll()
+            }
+        }
+    }
+    try walk("")
+    return files
+}
+
+@Suite struct RunTests {
+    @Test func tinyRunWritesEveryArtifactAndIsDeterministic() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileSystem.remove(root) }
+        let corpus = try makeTinyCorpus(in: root)
+        let config = try tinyConfiguration(corpus: corpus, in: root)
+        let first = try RunExecutor(configurationPath: config, runsRoot: "\(root)/a", resume: false, threads: 2)
+        try first.run()
+        for seed in [1, 2] {
+            for k in 0..<3 {
+                for file in ["model.mcngram", "corpus.blocks", "corpus.txt.zst", "metrics.json", "sequence-perplexity.tsv"] {
+                    #expect(FileSystem.exists("\(root)/a/tiny/seed-\(seed)/gen-\(k)/\(file)"), "seed \(seed) gen \(k) \(file)")
+                }
+            }
+        }
+        // Same configuration, one thread: the same bytes.
+        let second = try RunExecutor(configurationPath: config, runsRoot: "\(root)/b", resume: false, threads: 1)
+        try second.run()
+        #expect(try artifacts("\(root)/a/tiny") == artifacts("\(root)/b/tiny"))
+        // Different seeds choose different real blocks, so their later generations differ.
+        let seed1 = try InputFile(path: "\(root)/a/tiny/seed-1/gen-2/corpus.blocks").readAll()
+        let seed2 = try InputFile(path: "\(root)/a/tiny/seed-2/gen-2/corpus.blocks").readAll()
+        #expect(seed1 != seed2)
+    }
+
+    @Test func generationZeroTestPerplexityEqualsScoringTheModel() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileSystem.remove(root) }
+        let corpus = try makeTinyCorpus(in: root)
+        let config = try tinyConfiguration(corpus: corpus, in: root, ["generations": 1, "seeds": [7]])
+        try RunExecutor(configurationPath: config, runsRoot: root, resume: false, threads: 2).run()
+        let metrics = try JSONDecoder().decode(GenerationMetrics.self, from: Data(InputFile(path: "\(root)/tiny/seed-7/gen-0/metrics.json").readAll()))
+        let model = try NGramLanguageModel.load(from: "\(root)/tiny/seed-7/gen-0/model.mcngram")
+        let scored = try model.score(textPath: "\(root)/source/test.txt", mode: .block, blockSize: 16)
+        #expect(metrics.testPerplexity == scored.perplexity)
+        #expect(metrics.testTokens == scored.tokens)
+        #expect(metrics.testSentencePerplexity == (try model.score(textPath: "\(root)/source/test.txt", mode: .sentence).perplexity))
+        #expect(metrics.reference?.count == 0 || metrics.reference!.p1 <= metrics.reference!.p99)
+        #expect(metrics.generatedHistogram.counts.reduce(0, +) == metrics.generated.count)
+    }
+
+    @Test func regimesAssembleTheirTrainingData() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileSystem.remove(root) }
+        let corpus = try makeTinyCorpus(in: root)
+        let realBlocks = try Corpus(path: corpus).manifest.record(for: .train)!.statistics.blocks
+        for (name, regime, fraction, expected) in [("replace", "replace", nil, [realBlocks, realBlocks, realBlocks]),
+                                                   ("accumulate", "accumulate", nil, [realBlocks, 2 * realBlocks, 3 * realBlocks]),
+                                                   ("gamma", "real-fraction", 0.5, [realBlocks, realBlocks, realBlocks])] as [(String, String, Double?, [Int])] {
+            var overrides: [String: Any] = ["name": name, "regime": regime, "seeds": [3]]
+            overrides["realFraction"] = fraction ?? NSNull()
+            if fraction == nil { overrides.removeValue(forKey: "realFraction") }
+            let config = try tinyConfiguration(corpus: corpus, in: root, overrides)
+            if fraction == nil {
+                // The shipped tiny config has realFraction; drop it for other regimes.
+                var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: config))) as! [String: Any]
+                object.removeValue(forKey: "realFraction")
+                try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: config))
+            }
+            try RunExecutor(configurationPath: config, runsRoot: root, resume: false, threads: 2).run()
+            for k in 0..<3 {
+                let metrics = try JSONDecoder().decode(GenerationMetrics.self, from: Data(InputFile(path: "\(root)/\(name)/seed-3/gen-\(k)/metrics.json").readAll()))
+                #expect(metrics.trainingBlocks == expected[k], "\(name) generation \(k)")
+            }
+        }
+    }
+
+    @Test func realFractionDrawsAFreshSubsetEachGeneration() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileSystem.remove(root) }
+        let corpus = try makeTinyCorpus(in: root)
+        let executor = try RunExecutor(configurationPath: try tinyConfiguration(corpus: corpus, in: root), runsRoot: root, resume: false, threads: 1)
+        let one = executor.realSubset(seed: 1, generation: 1, count: 1000, fraction: 0.1)
+        let two = executor.realSubset(seed: 1, generation: 2, count: 1000, fraction: 0.1)
+        #expect(one.count { $0 } == 100 && two.count { $0 } == 100)
+        #expect(one != two)
+        #expect(one == executor.realSubset(seed: 1, generation: 1, count: 1000, fraction: 0.1))
+        #expect(executor.realSubset(seed: 1, generation: 1, count: 10, fraction: 0).allSatisfy { !$0 })
+        #expect(executor.realSubset(seed: 1, generation: 1, count: 10, fraction: 1).allSatisfy { $0 })
+    }
+}
+
+@Suite struct ConfigurationTests {
+    func expectRefused(_ overrides: [String: Any], mentioning fragment: String, removing: String? = nil) throws {
+        let root = try temporaryDirectory()
+        defer { try? FileSystem.remove(root) }
+        let corpus = try makeTinyCorpus(in: root)
+        // An existing run that must not change.
+        let good = try tinyConfiguration(corpus: corpus, in: root, ["generations": 1, "seeds": [1]])
+        try RunExecutor(configurationPath: good, runsRoot: "\(root)/Runs", resume: false, threads: 2).run()
+        let before = try artifacts("\(root)/Runs/tiny")
+        let manifest = try InputFile(path: "\(root)/Runs/tiny/manifest.json").readAll()
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: good))) as! [String: Any]
+        for (key, value) in overrides { object[key] = value }
+        if let removing { object.removeValue(forKey: removing) }
+        let bad = "\(root)/bad.json"
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: bad))
+        do {
+            _ = try RunExecutor(configurationPath: bad, runsRoot: "\(root)/Runs", resume: true, threads: 2)
+            Issue.record("accepted: \(overrides)")
+        } catch let error as CollapseError {
+            #expect(error.description.contains(fragment), "\(error)")
+            #expect(error.path == bad)
+            #expect(!error.description.contains("\n"))
+        }
+        #expect(try artifacts("\(root)/Runs/tiny") == before)
+        #expect(try InputFile(path: "\(root)/Runs/tiny/manifest.json").readAll() == manifest)
+    }
+
+    @Test func unknownKey() throws { try expectRefused(["temperature": 0.7], mentioning: "unknown key 'temperature'") }
+    @Test func gammaOutsideUnitInterval() throws { try expectRefused(["realFraction": 1.5], mentioning: "within [0, 1]") }
+    @Test func blockSizeBelowTwo() throws { try expectRefused(["blockSize": 1], mentioning: "blockSize must be at least 2") }
+    @Test func missingCorpus() throws { try expectRefused(["corpus": "/nonexistent/corpus"], mentioning: "no such corpus directory") }
+    @Test func missingKey() throws { try expectRefused([:], mentioning: "missing key 'order'", removing: "order") }
+    @Test func corpusTokenizerMismatch() throws { try expectRefused(["tokenizer": "icu"], mentioning: "the configuration says icu") }
+    @Test func changedConfigurationOnResume() throws { try expectRefused(["beams": 4], mentioning: "different configuration") }
+}
