@@ -26,7 +26,10 @@ extension NGramLanguageModel {
         let header = Header(order: model.order, mode: mode, vocabularySize: model.vocabularySize, uniformSize: model.uniformSize,
                             unknownLog10: model.unknownLog10, discounts: Array(model.discounts.dropFirst()),
                             counts: model.counts, tableCapacity: model.tableCapacity)
-        try writer.write(string: String(decoding: try JSONEncoder().encode(header), as: UTF8.self))
+        // Sorted keys: a dictionary's order varies from process to process, the file must not.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try writer.write(string: String(decoding: try encoder.encode(header), as: UTF8.self))
         try writer.write(string: vocabulary.fileContents())
         try writer.write(array: model.unigramLog10)
         try writer.write(array: model.unigramBackoffs)
