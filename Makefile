@@ -9,13 +9,16 @@ CORPORA      ?= Corpora
 COLLAPSE     := .build/release/collapse
 APT_PACKAGES := libicu-dev libzstd-dev libopenblas-dev zlib1g-dev pkg-config
 
-.PHONY: help setup packages build test bench corpus clean
+.PHONY: help setup packages build test bench corpus wikitext2 generations clean
+
+DEFAULT_RUN  := Runs/configs/wikitext2-ngram5-replace.json
 
 help:
 	@echo "make setup     install system packages (when root) and build the release binary"
 	@echo "make test      run the test suite (release build, WIKITEXT2_DIR for full-corpus tests)"
 	@echo "make bench     stage throughputs on WikiText-2 train: table + bench.json"
 	@echo "make corpus    import WikiText-2 into $(CORPORA)/wikitext-2 (from WIKITEXT2_DIR, else download)"
+	@echo "make generations  the default run: order-5 n-gram, ICU, 10 generations, replace (resumes if interrupted)"
 
 setup: packages build
 
@@ -48,6 +51,22 @@ else
 	$(COLLAPSE) corpus fetch wikitext-2 --corpora $(CORPORA) --force
 	$(COLLAPSE) corpus import $(CORPORA)/.downloads/wikitext-2/wikitext-2 --name wikitext-2-ws --tokenizer whitespace --corpora $(CORPORA) --force
 endif
+
+# WikiText-2 with ICU tokens in $(CORPORA)/wikitext-2, prepared once: from WIKITEXT2_DIR, else
+# an existing copy, else downloaded.
+wikitext2: build
+	@if [ -f $(CORPORA)/wikitext-2/corpus.json ] && grep -q '"tokenizer" : "icu"' $(CORPORA)/wikitext-2/corpus.json; then \
+		echo "using $(CORPORA)/wikitext-2"; \
+	elif [ -n "$(WIKITEXT2_DIR)" ]; then \
+		$(COLLAPSE) corpus import "$(WIKITEXT2_DIR)" --name wikitext-2 --corpora $(CORPORA) --force; \
+	else \
+		$(COLLAPSE) corpus fetch wikitext-2 --corpora $(CORPORA) --force; \
+	fi
+
+# The main job: the recursive pipeline of the default configuration, end to end.
+generations: wikitext2
+	$(COLLAPSE) run $(DEFAULT_RUN) --resume
+	$(COLLAPSE) compare Runs/$$(basename $(DEFAULT_RUN) .json)
 
 clean:
 	rm -rf .build
