@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "NGram", dependencies: ["Storage", "Tokenization", "LanguageModeling"]),
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
         .target(name: "Pipeline", dependencies: ["CorpusStore", "Decoding", "LanguageModeling", "NGram", "Reporting", "Storage", "Tokenization"]),
-        .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "LanguageModeling", "Reporting"]),
+        .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "LanguageModeling", "Decoding", "Reporting"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
             "CMalloc", "Benchmarks", "Pipeline", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
