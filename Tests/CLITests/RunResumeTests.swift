@@ -30,7 +30,7 @@ func runArtifacts(_ directory: String) throws -> [String: Data] {
     let enumerator = FileManager.default.enumerator(atPath: directory)
     while let relative = enumerator?.nextObject() as? String {
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory)
         if !isDirectory.boolValue && !relative.hasSuffix("manifest.json") {
             files[relative] = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(relative)"))
         }
