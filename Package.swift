@@ -36,12 +36,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Storage"]),
-        .testTarget(name: "CorpusStoreTests", dependencies: ["CorpusStore", "Tokenization", "Storage", "ZIPFoundation"]),
-        .testTarget(name: "NGramTests", dependencies: ["NGram", "LanguageModeling", "Tokenization", "Storage"]),
-        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
-        .testTarget(name: "CLITests", dependencies: ["CollapseCLI"]),
+        // Helpers shared by the test targets (temporary directories, the WikiText-2 location).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["TestSupport", "Tokenization", "Storage"]),
+        .testTarget(name: "CorpusStoreTests", dependencies: ["TestSupport", "CorpusStore", "Tokenization", "Storage", "ZIPFoundation"]),
+        .testTarget(name: "NGramTests", dependencies: ["TestSupport", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
+        .testTarget(name: "DecodingTests", dependencies: ["TestSupport", "Decoding", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
+        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
+        .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport"]),
     ]
 )

@@ -40,7 +40,7 @@ extension BenchmarkSuite {
         let sequences = try TrainingSequences.read(InputFile(path: trainPath), tokenizer: WhitespaceTokenizer(), vocabulary: model.vocabulary,
                                                    mode: .sentence, unknownID: model.unknownWordID)
         var tokens = 0
-        let scoreTime = try bestCPU {
+        let scoreTime = try best(clock: threadCPUSeconds) {
             tokens = model.model.scoreAll(sequences, mode: .sentence).reduce(0) { $0 + $1.tokens }
         }
         results.append(Measurement(stage: "ngram score o5", metric: "throughput", value: Double(tokens) / scoreTime / 1e6, unit: "M tokens/CPU-s"))
@@ -54,7 +54,7 @@ extension BenchmarkSuite {
             queries.append((model.model.context(after: block), TokenSet(block, capacity: model.vocabulary.count)))
         }
         var found = 0
-        let queryTime = try bestCPU {
+        let queryTime = try best(clock: threadCPUSeconds) {
             for (context, penalized) in queries {
                 found &+= Int(index.topK(5, after: context, penalty: 3.0, penalized: penalized)[0].id)
             }
@@ -106,16 +106,6 @@ extension BenchmarkSuite {
         return (wall, Int(usage.ru_maxrss))
     }
 
-    /// Best CPU time (this thread) of `repeats` runs, in seconds.
-    func bestCPU(_ body: () throws -> Void) throws -> Double {
-        var fastest = Double.infinity
-        for _ in 0..<repeats {
-            let start = threadCPUSeconds()
-            try body()
-            fastest = min(fastest, threadCPUSeconds() - start)
-        }
-        return fastest
-    }
 }
 
 func threadCPUSeconds() -> Double {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `collapse` binary, which sits next to the test bundle.
 struct Collapse {
@@ -38,11 +39,6 @@ struct Collapse {
     }
 }
 
-func temporaryDirectory(_ name: String = #function) throws -> String {
-    let path = "\(NSTemporaryDirectory())collapse-cli-\(ProcessInfo.processInfo.processIdentifier)-\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max))"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
 
 func makeFixture(in directory: String) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A small skewed text (too small for modified Kneser-Ney discounts at every order).
 func ngramTrainingText() -> String {

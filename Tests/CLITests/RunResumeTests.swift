@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A tiny corpus (through the CLI) and the shipped tiny configuration pointed at it.
 func tinyRunSetup(in root: String) throws -> String {

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import CorpusStore
 @testable import Storage
 @testable import Tokenization

@@ -3,11 +3,6 @@ import Foundation
 @testable import Storage
 @testable import Tokenization
 
-func temporaryDirectory(_ name: String = #function) throws -> String {
-    let path = "\(NSTemporaryDirectory())collapse-tests-\(ProcessInfo.processInfo.processIdentifier)-\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max))"
-    try FileSystem.createDirectory(path)
-    return path
-}
 
 /// A small WikiText-style directory: three splits of generated sentences.
 func makeWikiTextFixture(in directory: String, names: (Split) -> String = { "\($0.rawValue).txt" },

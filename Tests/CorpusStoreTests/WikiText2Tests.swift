@@ -1,10 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import CorpusStore
 @testable import Storage
 @testable import Tokenization
-
-let wikiText2Directory = ProcessInfo.processInfo.environment["WIKITEXT2_DIR"].flatMap { $0.isEmpty ? nil : $0 }
 
 /// The published WikiText-2 figures the KenLM references were built on (issue 2, SPEC §1).
 @Suite(.enabled(if: wikiText2Directory != nil, "WIKITEXT2_DIR is not set: full-corpus tests skipped"))

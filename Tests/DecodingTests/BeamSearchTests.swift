@@ -1,16 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Decoding
 @testable import LanguageModeling
 @testable import NGram
 @testable import Storage
 @testable import Tokenization
 
-func temporaryDirectory(_ name: String = #function) throws -> String {
-    let path = "\(NSTemporaryDirectory())collapse-decoding-\(ProcessInfo.processInfo.processIdentifier)-\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max))"
-    try FileSystem.createDirectory(path)
-    return path
-}
 
 /// A trigram model over three words, so every sequence of a few tokens can be enumerated.
 func toyModel() throws -> NGramLanguageModel {
@@ -89,8 +85,6 @@ func pathScore(_ model: NGramLanguageModel, prompt: [Int32], tokens: [Int32], pe
         }
     }
 }
-
-let wikiText2Directory = ProcessInfo.processInfo.environment["WIKITEXT2_DIR"].flatMap { $0.isEmpty ? nil : $0 }
 
 @Suite(.enabled(if: wikiText2Directory != nil, "WIKITEXT2_DIR is not set: WikiText-2 beam search test skipped"))
 struct WikiTextBeamSearchTests {

@@ -1,19 +1,17 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LanguageModeling
 @testable import NGram
 @testable import Storage
 @testable import Tokenization
-
-let wikiText2Directory = ProcessInfo.processInfo.environment["WIKITEXT2_DIR"].flatMap { $0.isEmpty ? nil : $0 }
 
 /// The KenLM oracle (`../shared/anchors/kenlm/kenlm-oracle.json`), found beside WIKITEXT2_DIR.
 struct Oracle {
     let json: [String: Any]
 
     static func load() throws -> Oracle {
-        let corpora = URL(fileURLWithPath: wikiText2Directory!).standardizedFileURL
-        let path = corpora.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("anchors/kenlm/kenlm-oracle.json").path
+        let path = anchorsDirectory()!.appendingPathComponent("kenlm/kenlm-oracle.json").path
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         return Oracle(json: try JSONSerialization.jsonObject(with: data) as! [String: Any])
     }

@@ -1,15 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LanguageModeling
 @testable import NGram
 @testable import Storage
 @testable import Tokenization
 
-func temporaryDirectory(_ name: String = #function) throws -> String {
-    let path = "\(NSTemporaryDirectory())collapse-ngram-\(ProcessInfo.processInfo.processIdentifier)-\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max))"
-    try FileSystem.createDirectory(path)
-    return path
-}
 
 /// A small text with enough repetition for modified Kneser-Ney (every order needs n-grams seen
 /// 1–4 times), including a lone combining mark as a word.
@@ -182,8 +178,7 @@ func perSequenceScores(_ model: NGramLanguageModel, _ path: String, mode: Sequen
 struct KenLMInteropTests {
     /// KenLM's order-3 ARPA trained on valid, scoring test sentences (README of the oracle).
     @Test func kenLMArpaScoresTestLikeKenLM() throws {
-        let anchors = URL(fileURLWithPath: wikiText2Directory!).standardizedFileURL.deletingLastPathComponent().deletingLastPathComponent()
-        let model = try NGramLanguageModel.load(from: anchors.appendingPathComponent("anchors/kenlm/valid.o3.arpa.zst").path)
+        let model = try NGramLanguageModel.load(from: anchorsDirectory()!.appendingPathComponent("kenlm/valid.o3.arpa.zst").path)
         let score = try model.score(textPath: "\(wikiText2Directory!)/test.txt", mode: .sentence)
         #expect(Format4(score.perplexity) == "379.2510")
         #expect(score.tokens == 244_102)

@@ -1,27 +1,17 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LanguageModeling
 @testable import NGram
 @testable import Storage
 @testable import Tokenization
 
-/// Deterministic pseudo-random numbers for property tests (reproducible failures).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Contexts drawn from real sequences (prefixes of random length), with random penalty sets
 /// that include the context and random other words, and random penalties.
 func checkTopKAgainstDense(_ model: NGramLanguageModel, sequences: TrainingSequences, trials: Int, seed: UInt64) {
     let index = NextTokenIndex(model: model.model)
-    var random = SplitMix64(state: seed)
+    var random = SplitMix64(seed: seed)
     var all: [ArraySlice<Int32>] = []
     sequences.forEach { all.append($0) }
     var mismatches = 0
@@ -52,7 +42,7 @@ func checkTopKAgainstDense(_ model: NGramLanguageModel, sequences: TrainingSeque
 }
 
 func checkDistributionsSumToOne(_ model: NGramLanguageModel, sequences: TrainingSequences, contexts: Int, seed: UInt64) {
-    var random = SplitMix64(state: seed)
+    var random = SplitMix64(seed: seed)
     var all: [ArraySlice<Int32>] = []
     sequences.forEach { all.append($0) }
     var worst = 0.0

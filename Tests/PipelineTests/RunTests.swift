@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import CorpusStore
 @testable import LanguageModeling
 @testable import NGram
@@ -7,11 +8,6 @@ import Testing
 @testable import Storage
 @testable import Tokenization
 
-func temporaryDirectory(_ name: String = #function) throws -> String {
-    let path = "\(NSTemporaryDirectory())collapse-pipeline-\(ProcessInfo.processInfo.processIdentifier)-\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max))"
-    try FileSystem.createDirectory(path)
-    return path
-}
 
 /// A WikiText-style directory of skewed random words, imported as a whitespace corpus with
 /// 16-token blocks; returns the corpus path.

@@ -1,12 +1,8 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Storage
 
-func temporaryDirectory(_ name: String = #function) throws -> String {
-    let path = "\(NSTemporaryDirectory())collapse-tests-\(ProcessInfo.processInfo.processIdentifier)-\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max))"
-    try FileSystem.createDirectory(path)
-    return path
-}
 
 @Suite struct OutputFileTests {
     @Test func nothingAppearsUntilCommit() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Storage
 @testable import Tokenization
 
@@ -9,11 +10,6 @@ func counts(of text: String, tokenizer: any Tokenizer = WhitespaceTokenizer()) t
     return counts
 }
 
-func temporaryDirectory(_ name: String = #function) throws -> String {
-    let path = "\(NSTemporaryDirectory())collapse-tests-\(ProcessInfo.processInfo.processIdentifier)-\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max))"
-    try FileSystem.createDirectory(path)
-    return path
-}
 
 @Suite struct VocabularyTests {
     @Test func specialsFirstThenByCountThenByBytes() throws {
