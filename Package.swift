@@ -29,7 +29,8 @@ let package = Package(
         .target(name: "LanguageModeling", dependencies: ["Storage", "Tokenization"]),
         .target(name: "NGram", dependencies: ["Storage", "Tokenization", "LanguageModeling"]),
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
-        .target(name: "Pipeline", dependencies: ["CorpusStore", "Decoding", "LanguageModeling", "NGram", "Reporting", "Storage", "Tokenization"]),
+        .target(name: "Evaluation", dependencies: ["LanguageModeling"]),
+        .target(name: "Pipeline", dependencies: ["Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "NGram", "Reporting", "Storage", "Tokenization"]),
         .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "LanguageModeling", "Decoding", "Reporting"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
             "CMalloc", "Benchmarks", "Pipeline", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
@@ -44,7 +45,8 @@ let package = Package(
         .testTarget(name: "CorpusStoreTests", dependencies: ["TestSupport", "CorpusStore", "Tokenization", "Storage", "ZIPFoundation"]),
         .testTarget(name: "NGramTests", dependencies: ["TestSupport", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "DecodingTests", dependencies: ["TestSupport", "Decoding", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
-        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LanguageModeling", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Evaluation", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import CorpusStore
 import Decoding
+import Evaluation
 import Foundation
 import LanguageModeling
 import NGram
@@ -20,9 +21,15 @@ public struct GenerationMetrics: Codable, Sendable, Equatable {
     /// Per-sequence perplexity under generation 0 of the corpus this generation wrote.
     public var generated: PerplexitySummary
     public var generatedHistogram: LogPerplexityHistogram
+    /// Shares of the generated sequences below the reference's p1 and above its p99.
+    public var belowReferenceP1: Double
+    public var aboveReferenceP99: Double
+    /// Tail and diversity measures of the corpus this generation wrote.
+    public var corpus: CorpusMetrics
     /// The same for the real training blocks (the reference), recorded with generation 0.
     public var reference: PerplexitySummary?
     public var referenceHistogram: LogPerplexityHistogram?
+    public var referenceCorpus: CorpusMetrics?
 }
 
 /// Runs the recursive pipeline of a configuration (SPEC §1, §2, §7), seed by seed and generation
@@ -89,6 +96,7 @@ public final class RunExecutor {
         for seed in configuration.seeds {
             try runSeed(seed, real: real.ids, test: sequences(test.ids, length: test.blockSize))
         }
+        try FileSystem.writeText(try RunDirectory(path: directory).longMetricsTable(), to: "\(directory)/metrics.tsv")
         log.note("finished \(directory)")
     }
 
@@ -165,16 +173,38 @@ public final class RunExecutor {
                 let generated = try readGenerated(seed: seed, generation: k)
                 let generatedScores = zero.score(sequences(generated, length: configuration.newTokens), mode: .block).map(\.perplexity)
                 try writeSequenceTable(generatedScores, to: "\(directory)/\(base)/sequence-perplexity.tsv")
+                let realBlocks = sequences(real, length: blockSize)
+                let profile = RealProfile(blocks: realBlocks, vocabularySize: corpus.vocabulary.count)
+                let generatedSequences = sequences(generated, length: configuration.newTokens)
+                let reference: PerplexitySummary
+                var referenceScores: [Double] = []
+                if k == 0 {
+                    referenceScores = zero.score(realBlocks, mode: .block).map(\.perplexity)
+                    try writeSequenceTable(referenceScores, to: "\(directory)/\(base)/reference-perplexity.tsv")
+                    reference = PerplexitySummary(referenceScores)
+                } else {
+                    guard let recorded = try RunDirectory.metrics(at: "\(directory)/seed-\(seed)/gen-0/metrics.json").reference else {
+                        throw CollapseError("generation 0 metrics lack the reference", path: "\(directory)/seed-\(seed)/gen-0/metrics.json")
+                    }
+                    reference = recorded
+                }
+                let shares = tailShares(generatedScores, lower: reference.p1, upper: reference.p99)
+                let excluded: Set<Int32> = [SpecialToken.startOfSequence.id, SpecialToken.endOfSequence.id]
                 var metrics = GenerationMetrics(
                     seed: seed, generation: k, trainingBlocks: try trainingBlocks().count,
                     testPerplexity: testScore.perplexity, testTokens: testScore.tokens,
                     testSentencePerplexity: try sentencePerplexity(evaluated),
-                    generated: PerplexitySummary(generatedScores), generatedHistogram: LogPerplexityHistogram(generatedScores))
+                    generated: PerplexitySummary(generatedScores), generatedHistogram: LogPerplexityHistogram(generatedScores),
+                    belowReferenceP1: shares.below, aboveReferenceP99: shares.above,
+                    corpus: CorpusMetrics(corpus: generatedSequences, real: profile, excluded: excluded,
+                                          textBytes: try decompressedSize("\(directory)/\(base)/corpus.txt.zst"),
+                                          compressedBytes: try InputFile(path: "\(directory)/\(base)/corpus.txt.zst").size))
                 if k == 0 {
-                    let referenceScores = zero.score(sequences(real, length: blockSize), mode: .block).map(\.perplexity)
-                    try writeSequenceTable(referenceScores, to: "\(directory)/\(base)/reference-perplexity.tsv")
-                    metrics.reference = PerplexitySummary(referenceScores)
+                    metrics.reference = reference
                     metrics.referenceHistogram = LogPerplexityHistogram(referenceScores)
+                    metrics.referenceCorpus = CorpusMetrics(corpus: realBlocks, real: profile, excluded: excluded,
+                                                            textBytes: try decompressedSize(corpus.textPath(.train)),
+                                                            compressedBytes: try InputFile(path: corpus.textPath(.train)).size)
                 }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -242,6 +272,18 @@ public final class RunExecutor {
         var text = "sequence\tperplexity\n"
         for (index, value) in perplexities.enumerated() { text += "\(index)\t\(value)\n" }
         try FileSystem.writeText(text, to: path)
+    }
+
+    /// Bytes of a zstd file's content.
+    func decompressedSize(_ path: String) throws -> Int {
+        var source = try Zstd.openReading(path: path)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var total = 0
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            if count == 0 { return total }
+            total += count
+        }
     }
 
     /// Temporary files of a process that was killed mid-write.

@@ -23,13 +23,39 @@ public struct RunDirectory {
         for k in 0..<configuration.generations {
             let file = "\(path)/seed-\(seed)/gen-\(k)/metrics.json"
             guard FileSystem.exists(file) else { break }
-            do {
-                result.append(try JSONDecoder().decode(GenerationMetrics.self, from: Data(InputFile(path: file).readAll())))
-            } catch let error as CollapseError { throw error } catch {
-                throw CollapseError("not valid generation metrics", path: file)
-            }
+            result.append(try Self.metrics(at: file))
         }
         return result
+    }
+
+    static func metrics(at file: String) throws -> GenerationMetrics {
+        do {
+            return try JSONDecoder().decode(GenerationMetrics.self, from: Data(InputFile(path: file).readAll()))
+        } catch let error as CollapseError { throw error } catch {
+            throw CollapseError("not valid generation metrics", path: file)
+        }
+    }
+
+    /// Every metric of every finished generation in long format, for plotting elsewhere:
+    /// `run, seed, generation, metric, value` (TSV with a header).
+    public func longMetricsTable() throws -> String {
+        var text = "run\tseed\tgeneration\tmetric\tvalue\n"
+        for seed in configuration.seeds {
+            for m in try metrics(seed: seed) {
+                let rows: [(String, Double)] = [
+                    ("test_perplexity", m.testPerplexity), ("test_sentence_perplexity", m.testSentencePerplexity ?? .nan),
+                    ("p1", m.generated.p1), ("p5", m.generated.p5), ("p50", m.generated.p50), ("p95", m.generated.p95), ("p99", m.generated.p99),
+                    ("below_reference_p1", m.belowReferenceP1), ("above_reference_p99", m.aboveReferenceP99),
+                    ("tail_survival_1", m.corpus.tailSurvival.seenOnce), ("tail_survival_2_10", m.corpus.tailSurvival.seenTwoToTen),
+                    ("tail_survival_11_100", m.corpus.tailSurvival.seenElevenToHundred), ("distinct_types", Double(m.corpus.distinctTypes)),
+                    ("unigram_kl", m.corpus.unigramKL), ("distinct_1", m.corpus.distinct1), ("distinct_2", m.corpus.distinct2),
+                    ("distinct_3", m.corpus.distinct3), ("repeated_4gram_rate", m.corpus.repeatedFourGramRate),
+                    ("zstd_ratio", m.corpus.compressionRatio),
+                ]
+                for (name, value) in rows { text += "\(configuration.name)\t\(seed)\t\(m.generation)\t\(name)\t\(value)\n" }
+            }
+        }
+        return text
     }
 
     /// `collapse samples`: prompt block `block` and each listed generation's continuation of it.
