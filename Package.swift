@@ -40,6 +40,7 @@ let package = Package(
         // Helpers shared by the test targets (temporary directories, the WikiText-2 location).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["TestSupport", "Tokenization", "Storage"]),
         .testTarget(name: "CorpusStoreTests", dependencies: ["TestSupport", "CorpusStore", "Tokenization", "Storage", "ZIPFoundation"]),

@@ -20,19 +20,21 @@ public struct RealProfile: Sendable {
 /// that it can be recomputed exactly from a stored corpus:
 ///
 /// - `tailSurvival`: of the real training data's types seen 1, 2–10 and 11–100 times, the share
-///   that occurs at least once in this corpus.
+///   that occurs at least once in this corpus (nil when the real data has no such type — e.g.
+///   WikiText, whose words seen fewer than 3 times are already `<unk>`).
 /// - `distinctTypes`: ids occurring at least once.
 /// - `unigramKL`: KL(real ‖ corpus) in nats between add-½ smoothed unigram distributions over
 ///   the same support: every vocabulary id except `<s>` and `</s>`.
-/// - `distinct1/2/3`: distinct n-grams ÷ all n-grams, counting n-grams within sequences only.
+/// - `distinct1/2/3`: distinct n-grams ÷ all n-grams, counting n-grams within sequences only
+///   (0 for a corpus without n-grams of that length; likewise the two rates below).
 /// - `repeatedFourGramRate`: of all 4-grams, the share that already occurred earlier in the same
 ///   sequence.
 /// - `compressionRatio`: bytes of the corpus text ÷ bytes of its zstd (level 3) compression.
 public struct CorpusMetrics: Codable, Sendable, Equatable {
     public struct TailSurvival: Codable, Sendable, Equatable {
-        public var seenOnce: Double
-        public var seenTwoToTen: Double
-        public var seenElevenToHundred: Double
+        public var seenOnce: Double?
+        public var seenTwoToTen: Double?
+        public var seenElevenToHundred: Double?
     }
 
     public var tailSurvival: TailSurvival
@@ -54,13 +56,13 @@ public struct CorpusMetrics: Codable, Sendable, Equatable {
         let vocabularySize = real.counts.count
         let counts = tokenCounts(corpus, vocabularySize: vocabularySize)
 
-        func survival(_ range: ClosedRange<Int>) -> Double {
+        func survival(_ range: ClosedRange<Int>) -> Double? {
             var total = 0, surviving = 0
             for (id, count) in real.counts.enumerated() where range.contains(count) {
                 total += 1
                 if counts[id] > 0 { surviving += 1 }
             }
-            return total == 0 ? .nan : Double(surviving) / Double(total)
+            return total == 0 ? nil : Double(surviving) / Double(total)
         }
         tailSurvival = TailSurvival(seenOnce: survival(1...1), seenTwoToTen: survival(2...10), seenElevenToHundred: survival(11...100))
         distinctTypes = counts.count { $0 > 0 }
@@ -81,7 +83,7 @@ public struct CorpusMetrics: Codable, Sendable, Equatable {
         distinct2 = distinctRatio(corpus, n: 2)
         distinct3 = distinctRatio(corpus, n: 3)
         repeatedFourGramRate = repeatedRate(corpus, n: 4)
-        compressionRatio = compressedBytes == 0 ? .nan : Double(textBytes) / Double(compressedBytes)
+        compressionRatio = compressedBytes == 0 ? 0 : Double(textBytes) / Double(compressedBytes)
     }
 }
 
@@ -105,7 +107,7 @@ func distinctRatio(_ sequences: TrainingSequences, n: Int) -> Double {
             start += 1
         }
     }
-    return total == 0 ? .nan : Double(seen.count) / Double(total)
+    return total == 0 ? 0 : Double(seen.count) / Double(total)
 }
 
 /// Of all n-grams, the share that already occurred earlier in the same sequence. O(Σ length²)
@@ -124,12 +126,12 @@ func repeatedRate(_ sequences: TrainingSequences, n: Int) -> Double {
             }
         }
     }
-    return total == 0 ? .nan : Double(repeated) / Double(total)
+    return total == 0 ? 0 : Double(repeated) / Double(total)
 }
 
 /// The share of `values` above `upper` and below `lower` (the reference's p99 and p1).
 public func tailShares(_ values: [Double], lower: Double, upper: Double) -> (below: Double, above: Double) {
-    guard !values.isEmpty else { return (.nan, .nan) }
+    guard !values.isEmpty else { return (0, 0) }
     let n = Double(values.count)
     return (Double(values.count { $0 < lower }) / n, Double(values.count { $0 > upper }) / n)
 }

@@ -46,13 +46,16 @@ public struct RunDirectory {
                     ("test_perplexity", m.testPerplexity), ("test_sentence_perplexity", m.testSentencePerplexity ?? .nan),
                     ("p1", m.generated.p1), ("p5", m.generated.p5), ("p50", m.generated.p50), ("p95", m.generated.p95), ("p99", m.generated.p99),
                     ("below_reference_p1", m.belowReferenceP1), ("above_reference_p99", m.aboveReferenceP99),
-                    ("tail_survival_1", m.corpus.tailSurvival.seenOnce), ("tail_survival_2_10", m.corpus.tailSurvival.seenTwoToTen),
-                    ("tail_survival_11_100", m.corpus.tailSurvival.seenElevenToHundred), ("distinct_types", Double(m.corpus.distinctTypes)),
+                    ("tail_survival_1", m.corpus.tailSurvival.seenOnce ?? .nan), ("tail_survival_2_10", m.corpus.tailSurvival.seenTwoToTen ?? .nan),
+                    ("tail_survival_11_100", m.corpus.tailSurvival.seenElevenToHundred ?? .nan), ("distinct_types", Double(m.corpus.distinctTypes)),
                     ("unigram_kl", m.corpus.unigramKL), ("distinct_1", m.corpus.distinct1), ("distinct_2", m.corpus.distinct2),
                     ("distinct_3", m.corpus.distinct3), ("repeated_4gram_rate", m.corpus.repeatedFourGramRate),
                     ("zstd_ratio", m.corpus.compressionRatio),
                 ]
-                for (name, value) in rows { text += "\(configuration.name)\t\(seed)\t\(m.generation)\t\(name)\t\(value)\n" }
+                // Undefined values (no such types in the real data) are written NA, as R and pandas read them.
+                for (name, value) in rows {
+                    text += "\(configuration.name)\t\(seed)\t\(m.generation)\t\(name)\t\(value.isNaN ? "NA" : "\(value)")\n"
+                }
             }
         }
         return text

@@ -23,6 +23,12 @@ struct HandMadeCase {
         #expect(HandMadeCase.metrics.tailSurvival == .init(seenOnce: 0.5, seenTwoToTen: 1, seenElevenToHundred: 0))
     }
 
+    @Test func tailSurvivalIsUndefinedWithoutSuchRealTypes() {
+        let none = CorpusMetrics(corpus: HandMadeCase.corpus, real: RealProfile(counts: [0, 0, 0, 0, 0, 5, 50, 200, 0, 0]),
+                                 excluded: [1, 2], textBytes: 1, compressedBytes: 1)
+        #expect(none.tailSurvival.seenOnce == nil && none.tailSurvival.seenTwoToTen == 1)
+    }
+
     @Test func distinctTypes() {
         #expect(HandMadeCase.metrics.distinctTypes == 3)
     }

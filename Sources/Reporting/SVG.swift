@@ -1,0 +1,159 @@
+import Foundation
+
+/// A minimal SVG writer: enough for line charts and histogram outlines, self-contained (no
+/// fonts or scripts fetched), so a report renders offline.
+public struct SVGDocument: Sendable {
+    public let width: Double
+    public let height: Double
+    private var elements: [String] = []
+
+    public init(width: Double, height: Double) {
+        self.width = width
+        self.height = height
+    }
+
+    /// Text content and attribute values escaped for XML.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    static func number(_ value: Double) -> String { Format.fixed(value, digits: 2) }
+
+    public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1) {
+        elements.append("<line x1=\"\(Self.number(x1))\" y1=\"\(Self.number(y1))\" x2=\"\(Self.number(x2))\" y2=\"\(Self.number(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.number(width))\"/>")
+    }
+
+    /// A data line; `class="mark"` identifies drawn data for checks.
+    public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2, dashed: Bool = false) {
+        guard !points.isEmpty else { return }
+        let list = points.map { "\(Self.number($0.0)),\(Self.number($0.1))" }.joined(separator: " ")
+        elements.append("<polyline class=\"mark\" points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(Self.number(width))\"\(dashed ? " stroke-dasharray=\"5,3\"" : "")/>")
+    }
+
+    /// A filled area (e.g. mean ± std band).
+    public mutating func polygon(_ points: [(Double, Double)], fill: String, opacity: Double = 0.2) {
+        guard !points.isEmpty else { return }
+        let list = points.map { "\(Self.number($0.0)),\(Self.number($0.1))" }.joined(separator: " ")
+        elements.append("<polygon class=\"mark\" points=\"\(list)\" fill=\"\(fill)\" fill-opacity=\"\(Self.number(opacity))\" stroke=\"none\"/>")
+    }
+
+    public mutating func circle(x: Double, y: Double, radius: Double, fill: String) {
+        elements.append("<circle class=\"mark\" cx=\"\(Self.number(x))\" cy=\"\(Self.number(y))\" r=\"\(Self.number(radius))\" fill=\"\(fill)\"/>")
+    }
+
+    public mutating func text(_ content: String, x: Double, y: Double, size: Double = 12, anchor: String = "start", rotate: Double = 0) {
+        let transform = rotate == 0 ? "" : " transform=\"rotate(\(Self.number(rotate)) \(Self.number(x)) \(Self.number(y)))\""
+        elements.append("<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" font-size=\"\(Self.number(size))\" text-anchor=\"\(anchor)\" font-family=\"sans-serif\"\(transform)>\(Self.escape(content))</text>")
+    }
+
+    public func render() -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" viewBox=\"0 0 \(Self.number(width)) \(Self.number(height))\">\n"
+            + elements.joined(separator: "\n") + "\n</svg>\n"
+    }
+}
+
+/// Series against a shared x axis, with optional shaded bands, on linear or log10 y.
+public struct LineChart: Sendable {
+    public struct Series: Sendable {
+        public var name: String
+        public var points: [(x: Double, y: Double)]
+        public var color: String
+        public var dashed = false
+
+        public init(name: String, points: [(x: Double, y: Double)], color: String, dashed: Bool = false) {
+            self.name = name
+            self.points = points
+            self.color = color
+            self.dashed = dashed
+        }
+    }
+
+    public struct Band: Sendable {
+        public var points: [(x: Double, lower: Double, upper: Double)]
+        public var color: String
+
+        public init(points: [(x: Double, lower: Double, upper: Double)], color: String) {
+            self.points = points
+            self.color = color
+        }
+    }
+
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var series: [Series]
+    public var bands: [Band] = []
+    public var logY = false
+
+    public init(title: String, xLabel: String, yLabel: String, series: [Series], bands: [Band] = [], logY: Bool = false) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+        self.bands = bands
+        self.logY = logY
+    }
+
+    /// Colours that stay distinguishable for many series.
+    public static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+    public func render(width: Double = 640, height: Double = 360) -> String {
+        var svg = SVGDocument(width: width, height: height)
+        let left = 64.0, right = 150.0, top = 32.0, bottom = 48.0
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        func transform(_ y: Double) -> Double { logY ? log10(max(y, 1e-300)) : y }
+        let xs = series.flatMap { $0.points.map(\.x) } + bands.flatMap { $0.points.map(\.x) }
+        let ys = (series.flatMap { $0.points.map(\.y) } + bands.flatMap { $0.points.flatMap { [$0.lower, $0.upper] } })
+            .filter { $0.isFinite && (!logY || $0 > 0) }.map(transform)
+        var (minX, maxX) = (xs.min() ?? 0, xs.max() ?? 1)
+        var (minY, maxY) = (ys.min() ?? 0, ys.max() ?? 1)
+        if minX == maxX { minX -= 0.5; maxX += 0.5 }
+        if minY == maxY { minY -= 0.5; maxY += 0.5 }
+        let padding = (maxY - minY) * 0.05
+        minY -= padding
+        maxY += padding
+        func px(_ x: Double) -> Double { left + (x - minX) / (maxX - minX) * plotWidth }
+        func py(_ y: Double) -> Double { top + plotHeight - (transform(y) - minY) / (maxY - minY) * plotHeight }
+
+        svg.text(title, x: left, y: 20, size: 14)
+        svg.line(x1: left, y1: top + plotHeight, x2: left + plotWidth, y2: top + plotHeight, stroke: "#333")
+        svg.line(x1: left, y1: top, x2: left, y2: top + plotHeight, stroke: "#333")
+        for tick in 0...4 {
+            let fraction = Double(tick) / 4
+            let value = minY + (maxY - minY) * fraction
+            let y = top + plotHeight - fraction * plotHeight
+            svg.line(x1: left - 4, y1: y, x2: left, y2: y, stroke: "#333")
+            let label = logY ? pow(10, value) : value
+            svg.text(Format.compact(label), x: left - 6, y: y + 4, size: 10, anchor: "end")
+            let x = left + fraction * plotWidth
+            svg.line(x1: x, y1: top + plotHeight, x2: x, y2: top + plotHeight + 4, stroke: "#333")
+            svg.text(Format.compact(minX + (maxX - minX) * fraction), x: x, y: top + plotHeight + 16, size: 10, anchor: "middle")
+        }
+        svg.text(xLabel, x: left + plotWidth / 2, y: height - 8, size: 12, anchor: "middle")
+        svg.text(yLabel + (logY ? " (log)" : ""), x: 14, y: top + plotHeight / 2, size: 12, anchor: "middle", rotate: -90)
+        for band in bands where !band.points.isEmpty {
+            let upper = band.points.map { (px($0.x), py($0.upper)) }
+            let lower = band.points.reversed().map { (px($0.x), py($0.lower)) }
+            svg.polygon(upper + lower, fill: band.color)
+        }
+        for (index, item) in series.enumerated() {
+            svg.polyline(item.points.filter { $0.y.isFinite && (!logY || $0.y > 0) }.map { (px($0.x), py($0.y)) },
+                         stroke: item.color, dashed: item.dashed)
+            let legendY = top + 14 + Double(index) * 16
+            svg.line(x1: left + plotWidth + 12, y1: legendY - 4, x2: left + plotWidth + 30, y2: legendY - 4, stroke: item.color, width: 2)
+            svg.text(item.name, x: left + plotWidth + 34, y: legendY, size: 11)
+        }
+        return svg.render()
+    }
+}
