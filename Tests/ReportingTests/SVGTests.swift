@@ -38,3 +38,26 @@ import Testing
         for point in points { #expect(point[1] >= 32 && point[1] <= 360 - 48) }
     }
 }
+
+@Suite struct HistogramChartTests {
+    let chart = HistogramChart(title: "Perplexity by generation", xLabel: "log10 perplexity", lower: 0, upper: 5, histograms: [
+        .init(name: "real", counts: [0, 0, 2, 6, 2, 0, 0, 0, 0, 0], color: "#000", dashed: true),
+        .init(name: "gen 1", counts: [0, 1, 8, 1, 0, 0, 0, 0, 0, 0], color: "#1f77b4"),
+    ])
+
+    @Test func sharesSumToOne() {
+        #expect(abs(HistogramChart.shares([1, 2, 7]).reduce(0, +) - 1) < 1e-12)
+        #expect(HistogramChart.shares([0, 0]) == [0, 0])
+    }
+
+    @Test func showsOnlyBinsWithMassPlusOneEachSide() {
+        #expect(chart.visibleBins() == 0..<6)
+    }
+
+    @Test func overlayAndRidgelineDrawEveryHistogram() throws {
+        let overlay = try XMLDocument(xmlString: chart.renderOverlay(), options: [])
+        #expect(try overlay.nodes(forXPath: "//*[@class='mark']").count == 2)
+        let ridgeline = try XMLDocument(xmlString: chart.renderRidgeline(), options: [])
+        #expect(try ridgeline.nodes(forXPath: "//*[@class='mark']").count == 4) // a filled area and an outline each
+    }
+}
