@@ -66,6 +66,7 @@ wikitext2: build
 # The main job: the recursive pipeline of the default configuration, end to end.
 generations: wikitext2
 	$(COLLAPSE) run $(DEFAULT_RUN) --resume
+	$(COLLAPSE) report Runs/$$(basename $(DEFAULT_RUN) .json)
 	$(COLLAPSE) compare Runs/$$(basename $(DEFAULT_RUN) .json)
 
 clean:

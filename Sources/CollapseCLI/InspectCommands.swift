@@ -42,3 +42,16 @@ struct CompareCommand: ParsableCommand {
         print(try RunDirectory.comparison(runs.map { try RunDirectory(path: $0) }), terminator: "")
     }
 }
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write <run>/report.html: configuration, plots, metrics and samples on one self-contained page.")
+
+    @Argument(help: "A run directory.")
+    var directory: String
+
+    func run() throws {
+        print("wrote \(try RunDirectory(path: directory).writeReport())")
+    }
+}

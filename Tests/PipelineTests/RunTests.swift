@@ -80,6 +80,24 @@ func artifacts(_ directory: String) throws -> [String: [UInt8]] {
         #expect(seed1 != seed2)
     }
 
+    @Test func reportIsOneSelfContainedPageWithEveryPlot() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileSystem.remove(root) }
+        let corpus = try makeTinyCorpus(in: root)
+        let config = try tinyConfiguration(corpus: corpus, in: root)
+        try RunExecutor(configurationPath: config, runsRoot: root, resume: false, threads: 2).run()
+        let path = try RunDirectory(path: "\(root)/tiny").writeReport()
+        let html = try InputFile.readText(path: path)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 4)
+        #expect(!html.contains("http://") || html.components(separatedBy: "http://").count - 1 == 4) // only SVG namespaces
+        #expect(!html.contains("<script") && !html.contains("<link"))
+        #expect(html.contains("<h2>Samples</h2>") && html.contains("Gen 2:"))
+        #expect(html.components(separatedBy: "class=\"mark\"").count - 1 >= 2 + 1 + 4 * 2 + 3)
+        let tsv = try InputFile.readText(path: "\(root)/tiny/metrics.tsv").split(separator: "\n")
+        #expect(tsv[0] == "run\tseed\tgeneration\tmetric\tvalue")
+        #expect(tsv.count == 1 + 2 * 3 * 19)
+    }
+
     @Test func generationZeroTestPerplexityEqualsScoringTheModel() throws {
         let root = try temporaryDirectory()
         defer { try? FileSystem.remove(root) }
