@@ -49,7 +49,7 @@ extension RunDirectory {
             bands.append(.init(points: band, color: "#555"))
         }
         let testChart = LineChart(title: "Test perplexity (real test blocks) by generation", xLabel: "generation",
-                                  yLabel: "perplexity", series: testSeries, bands: bands).render()
+                                  yLabel: "perplexity", series: testSeries, bands: bands, integerX: true).render()
 
         // (b) Per-sequence perplexity under generation 0, first seed: reference and every generation.
         let first = perSeed[0]
@@ -69,14 +69,17 @@ extension RunDirectory {
         func curve(_ name: String, _ values: [Double], _ color: String, dashed: Bool = false) -> LineChart.Series {
             .init(name: name, points: values.enumerated().filter { $0.element.isFinite }.map { (Double($0.offset), $0.element) }, color: color, dashed: dashed)
         }
-        let tailChart = LineChart(title: "Tail survival and diversity by generation", xLabel: "generation", yLabel: "share", series: [
-            curve("survive 1×", mean { $0.corpus.tailSurvival.seenOnce }, palette[0]),
-            curve("survive 2–10×", mean { $0.corpus.tailSurvival.seenTwoToTen }, palette[1]),
-            curve("survive 11–100×", mean { $0.corpus.tailSurvival.seenElevenToHundred }, palette[2]),
-            curve("distinct-1", mean(\.corpus.distinct1), palette[3], dashed: true),
-            curve("distinct-2", mean(\.corpus.distinct2), palette[4], dashed: true),
-            curve("distinct-3", mean(\.corpus.distinct3), palette[5], dashed: true),
-        ]).render()
+        let tailChart = LineChart(title: "Tail survival: real types still written", xLabel: "generation", yLabel: "share of real types", series: [
+            curve("seen 1× in real data", mean { $0.corpus.tailSurvival.seenOnce }, palette[0]),
+            curve("seen 2–10×", mean { $0.corpus.tailSurvival.seenTwoToTen }, palette[1]),
+            curve("seen 11–100×", mean { $0.corpus.tailSurvival.seenElevenToHundred }, palette[2]),
+        ], integerX: true).render()
+        let diversityChart = LineChart(title: "Diversity: distinct n-grams and repetition", xLabel: "generation", yLabel: "ratio", series: [
+            curve("distinct-1", mean(\.corpus.distinct1), palette[3]),
+            curve("distinct-2", mean(\.corpus.distinct2), palette[4]),
+            curve("distinct-3", mean(\.corpus.distinct3), palette[5]),
+            curve("repeated 4-grams", mean(\.corpus.repeatedFourGramRate), palette[6], dashed: true),
+        ], logY: true, integerX: true).render()
 
         // Metrics table (means over seeds).
         let columns: [(String, [Double], Int)] = [
@@ -126,7 +129,7 @@ extension RunDirectory {
         <p class="note">Each generation's corpus (the continuations it wrote), scored block by block by the generation-0 model; the dashed outline is the real training data. Bins are shared: log10 perplexity in \(LogPerplexityHistogram.bins) equal bins over [\(Format.fixed(LogPerplexityHistogram.lower, digits: 0)), \(Format.fixed(LogPerplexityHistogram.upper, digits: 0))).</p>
         <div class="plots">\(histogramChart.renderOverlay())\(histogramChart.renderRidgeline())</div>
         <h2>Tails and diversity</h2>
-        <div class="plots">\(tailChart)</div>
+        <div class="plots">\(tailChart)\(diversityChart)</div>
         <h2>Metrics by generation</h2>
         <p class="note">Means over \(seeds.count) seed(s). Definitions: README (Metrics).</p>
         \(table)
@@ -143,11 +146,11 @@ extension RunDirectory {
         return [0, count / 3, 2 * count / 3].filter { $0 < count }
     }
 
+    /// The configuration as its file reads.
     func configurationTable() throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let object = try JSONSerialization.jsonObject(with: try encoder.encode(configuration)) as? [String: Any] ?? [:]
-        return "<table>" + object.keys.sorted().map { "<tr><td>\(escape($0))</td><td>\(escape("\(object[$0]!)"))</td></tr>" }.joined() + "</table>"
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return "<pre>\(escape(String(decoding: try encoder.encode(configuration), as: UTF8.self)))</pre>"
     }
 
     func escape(_ text: String) -> String { SVGDocument.escape(text) }

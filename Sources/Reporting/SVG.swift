@@ -95,14 +95,19 @@ public struct LineChart: Sendable {
     public var series: [Series]
     public var bands: [Band] = []
     public var logY = false
+    /// Label the x axis at whole numbers only (generations).
+    public var integerX = false
 
-    public init(title: String, xLabel: String, yLabel: String, series: [Series], bands: [Band] = [], logY: Bool = false) {
+    /// Series without a drawable point are left out (and out of the legend).
+    public init(title: String, xLabel: String, yLabel: String, series: [Series], bands: [Band] = [], logY: Bool = false,
+                integerX: Bool = false) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
-        self.series = series
+        self.series = series.filter { $0.points.contains { $0.y.isFinite && (!logY || $0.y > 0) } }
         self.bands = bands
         self.logY = logY
+        self.integerX = integerX
     }
 
     /// Colours that stay distinguishable for many series.
@@ -135,10 +140,16 @@ public struct LineChart: Sendable {
             let y = top + plotHeight - fraction * plotHeight
             svg.line(x1: left - 4, y1: y, x2: left, y2: y, stroke: "#333")
             let label = logY ? pow(10, value) : value
-            svg.text(Format.compact(label), x: left - 6, y: y + 4, size: 10, anchor: "end")
-            let x = left + fraction * plotWidth
+            svg.text(label < 1 && label > 0 ? Format.fixed(label, digits: label < 0.01 ? 4 : 3) : Format.compact(label),
+                     x: left - 6, y: y + 4, size: 10, anchor: "end")
+        }
+        let xTicks: [Double] = integerX
+            ? stride(from: minX.rounded(.up), through: maxX, by: max(1, ((maxX - minX) / 10).rounded(.up))).map { $0 }
+            : (0...4).map { minX + (maxX - minX) * Double($0) / 4 }
+        for value in xTicks {
+            let x = px(value)
             svg.line(x1: x, y1: top + plotHeight, x2: x, y2: top + plotHeight + 4, stroke: "#333")
-            svg.text(Format.compact(minX + (maxX - minX) * fraction), x: x, y: top + plotHeight + 16, size: 10, anchor: "middle")
+            svg.text(integerX ? "\(Int(value))" : Format.compact(value), x: x, y: top + plotHeight + 16, size: 10, anchor: "middle")
         }
         svg.text(xLabel, x: left + plotWidth / 2, y: height - 8, size: 12, anchor: "middle")
         svg.text(yLabel + (logY ? " (log)" : ""), x: 14, y: top + plotHeight / 2, size: 12, anchor: "middle", rotate: -90)

@@ -88,11 +88,11 @@ func artifacts(_ directory: String) throws -> [String: [UInt8]] {
         try RunExecutor(configurationPath: config, runsRoot: root, resume: false, threads: 2).run()
         let path = try RunDirectory(path: "\(root)/tiny").writeReport()
         let html = try InputFile.readText(path: path)
-        #expect(html.components(separatedBy: "<svg").count - 1 == 4)
-        #expect(!html.contains("http://") || html.components(separatedBy: "http://").count - 1 == 4) // only SVG namespaces
+        #expect(html.components(separatedBy: "<svg").count - 1 == 5)
+        #expect(html.components(separatedBy: "http://").count - 1 == 5) // the SVG namespaces, nothing fetched
         #expect(!html.contains("<script") && !html.contains("<link"))
         #expect(html.contains("<h2>Samples</h2>") && html.contains("Gen 2:"))
-        #expect(html.components(separatedBy: "class=\"mark\"").count - 1 >= 2 + 1 + 4 * 2 + 3)
+        #expect(html.components(separatedBy: "class=\"mark\"").count - 1 >= 2 + 1 + 4 * 2 + 2 + 3)
         let tsv = try InputFile.readText(path: "\(root)/tiny/metrics.tsv").split(separator: "\n")
         #expect(tsv[0] == "run\tseed\tgeneration\tmetric\tvalue")
         #expect(tsv.count == 1 + 2 * 3 * 19)
