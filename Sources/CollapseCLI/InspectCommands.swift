@@ -29,17 +29,33 @@ struct SamplesCommand: ParsableCommand {
     }
 }
 
+enum ComparisonFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, tsv, json
+}
+
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Per generation, test perplexity and p1/p50/p99 of per-sequence perplexity under generation 0, run by run.",
-        discussion: "Values are means over each run's seeds.")
+        abstract: "Per generation, test perplexity and tail statistics, run by run.",
+        discussion: "Values are means over each run's seeds. --out DIR also writes comparison.tsv, comparison.json and overlaid plots (SVG).")
 
     @Argument(help: "Run directories.")
     var runs: [String]
+    @Option(help: "Output format: text (runs side by side), tsv or json (one row per run and generation).")
+    var format: ComparisonFormat = .text
+    @Option(help: "Also write TSV, JSON and plots into this directory.")
+    var out: String?
 
     func run() throws {
-        print(try RunDirectory.comparison(runs.map { try RunDirectory(path: $0) }), terminator: "")
+        let directories = try runs.map { try RunDirectory(path: $0) }
+        switch format {
+        case .text: print(try RunDirectory.comparison(directories), terminator: "")
+        case .tsv: print(RunDirectory.comparisonTSV(try RunDirectory.comparisonRows(directories)), terminator: "")
+        case .json: print(try RunDirectory.comparisonJSON(try RunDirectory.comparisonRows(directories)), terminator: "")
+        }
+        if let out {
+            for file in try RunDirectory.writeComparison(directories, to: out) { print("wrote \(file)") }
+        }
     }
 }
 

@@ -149,7 +149,7 @@ extension RunDirectory {
     /// The configuration as its file reads.
     func configurationTable() throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return "<pre>\(escape(String(decoding: try encoder.encode(configuration), as: UTF8.self)))</pre>"
     }
 

@@ -87,7 +87,7 @@ public final class RunExecutor {
         try FileSystem.createDirectory(directory)
         try removeLeftovers(in: directory)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try FileSystem.writeText(String(decoding: try encoder.encode(configuration), as: UTF8.self) + "\n", to: "\(directory)/config.json")
         try manifest.save(in: directory)
 
@@ -207,7 +207,7 @@ public final class RunExecutor {
                                                             compressedBytes: try InputFile(path: corpus.textPath(.train)).size)
                 }
                 let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 try FileSystem.writeText(String(decoding: try encoder.encode(metrics), as: UTF8.self) + "\n",
                                          to: "\(directory)/\(base)/metrics.json")
             }

@@ -22,7 +22,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
 
     func save(in directory: String) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try FileSystem.writeText(String(decoding: try encoder.encode(self), as: UTF8.self) + "\n", to: "\(directory)/\(Self.fileName)")
     }
 

@@ -98,6 +98,35 @@ func artifacts(_ directory: String) throws -> [String: [UInt8]] {
         #expect(tsv.count == 1 + 2 * 3 * 19)
     }
 
+    @Test func compareTwoRunsAsTableTSVJSONAndPlots() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileSystem.remove(root) }
+        let corpus = try makeTinyCorpus(in: root)
+        try RunExecutor(configurationPath: try tinyConfiguration(corpus: corpus, in: root, ["name": "gamma"]), runsRoot: root, resume: false, threads: 2).run()
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: try tinyConfiguration(corpus: corpus, in: root, ["name": "replace", "regime": "replace", "generations": 2])))) as! [String: Any]
+        object.removeValue(forKey: "realFraction")
+        let replaceConfig = "\(root)/replace.json"
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: replaceConfig))
+        try RunExecutor(configurationPath: replaceConfig, runsRoot: root, resume: false, threads: 2).run()
+        let runs = try ["gamma", "replace"].map { try RunDirectory(path: "\(root)/\($0)") }
+        let rows = try RunDirectory.comparisonRows(runs)
+        #expect(rows.map(\.run) == ["gamma", "gamma", "gamma", "replace", "replace"])
+        let gammaZero = try runs[0].metrics(seed: 1)[0], gammaZeroSeed2 = try runs[0].metrics(seed: 2)[0]
+        #expect(rows[0].testPerplexity == (gammaZero.testPerplexity + gammaZeroSeed2.testPerplexity) / 2)
+        let text = try RunDirectory.comparison(runs)
+        #expect(text.split(separator: "\n").count == 2 + 3)
+        #expect(text.contains("gamma test ppl") && text.contains("replace test ppl"))
+        let tsv = RunDirectory.comparisonTSV(rows).split(separator: "\n")
+        #expect(tsv.count == 1 + 5 && tsv[0].hasPrefix("run\tgeneration\ttest_perplexity"))
+        let decoded = try JSONDecoder().decode([RunDirectory.ComparisonRow].self, from: Data(RunDirectory.comparisonJSON(rows).utf8))
+        #expect(decoded == rows)
+        let files = try RunDirectory.writeComparison(runs, to: "\(root)/comparison")
+        #expect(files.count == 5)
+        for file in files where file.hasSuffix(".svg") {
+            #expect(try InputFile.readText(path: file).contains("class=\"mark\""))
+        }
+    }
+
     @Test func generationZeroTestPerplexityEqualsScoringTheModel() throws {
         let root = try temporaryDirectory()
         defer { try? FileSystem.remove(root) }
