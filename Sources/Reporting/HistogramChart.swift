@@ -52,8 +52,10 @@ public struct HistogramChart: Sendable {
 
     /// Step outlines on one axis: x = the binned value, y = share of sequences.
     public func renderOverlay(width: Double = 640, height: Double = 360) -> String {
+        let right = max(150, 44 + 6.5 * Double(histograms.map(\.name.count).max() ?? 0))
+        let width = width + max(0, right - 150)
         var svg = SVGDocument(width: width, height: height)
-        let left = 56.0, right = 150.0, top = 32.0, bottom = 48.0
+        let left = 56.0, top = 32.0, bottom = 48.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let bins = histograms.first?.counts.count ?? 0
         let visible = visibleBins()

@@ -114,8 +114,11 @@ public struct LineChart: Sendable {
     public static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
     public func render(width: Double = 640, height: Double = 360) -> String {
+        // Room for the longest legend entry (about 6.5 px per character at 11 px).
+        let right = max(150, 44 + 6.5 * Double(series.map(\.name.count).max() ?? 0))
+        let width = width + max(0, right - 150)
         var svg = SVGDocument(width: width, height: height)
-        let left = 64.0, right = 150.0, top = 32.0, bottom = 48.0
+        let left = 64.0, top = 32.0, bottom = 48.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         func transform(_ y: Double) -> Double { logY ? log10(max(y, 1e-300)) : y }
         let xs = series.flatMap { $0.points.map(\.x) } + bands.flatMap { $0.points.map(\.x) }
