@@ -6,6 +6,13 @@ import Tokenization
 
 /// One measured figure.
 public struct Measurement: Codable, Sendable {
+    public init(stage: String, metric: String, value: Double, unit: String) {
+        self.stage = stage
+        self.metric = metric
+        self.value = value
+        self.unit = unit
+    }
+
     public var stage: String
     public var metric: String
     public var value: Double

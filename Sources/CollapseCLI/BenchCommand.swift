@@ -1,6 +1,7 @@
 import ArgumentParser
 import Benchmarks
 import Foundation
+import Pipeline
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,12 +14,18 @@ struct BenchCommand: ParsableCommand {
     var out = "bench.json"
     @Option(help: "Repetitions per measurement (the best is reported).")
     var repeats = 3
+    @Option(name: .customLong("run"), help: "Also time recomputing all metrics of this run (e.g. the 10-generation default run).")
+    var runDirectory: String?
 
     func run() throws {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let suite = try BenchmarkSuite(wikiTextDirectory: wikitext ?? BenchmarkSuite.defaultWikiTextDirectory(), repeats: repeats,
                                        executable: executable)
-        let results = try suite.run()
+        var results = try suite.run()
+        if let run = runDirectory {
+            let seconds = try RunExecutor.recomputeMetrics(runDirectory: run, threads: ProcessInfo.processInfo.activeProcessorCount)
+            results.measurements.append(Measurement(stage: "metrics", metric: "recompute all generations of \(run)", value: seconds, unit: "s"))
+        }
         print(results.rendered(), terminator: "")
         try results.write(to: out)
         print("wrote \(out)")

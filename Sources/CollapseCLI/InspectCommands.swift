@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Reporting
 
 struct SamplesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,5 +70,22 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         print("wrote \(try RunDirectory(path: directory).writeReport())")
+    }
+}
+
+struct MetricsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Recompute every generation's metrics of a run from its stored models and corpora.",
+        discussion: "Re-runs only the evaluation stages (test perplexity, per-sequence perplexity under generation 0, tail and diversity measures) and rewrites metrics.json per generation and the run's metrics.tsv.")
+
+    @Argument(help: "A run directory.")
+    var directory: String
+    @Option(help: "Worker threads.")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        let seconds = try RunExecutor.recomputeMetrics(runDirectory: directory, threads: max(1, threads))
+        print("recomputed metrics of \(directory) in \(Format.fixed(seconds, digits: 1)) s")
     }
 }

@@ -79,6 +79,26 @@ public final class RunExecutor {
         self.threads = threads
     }
 
+    /// Forgets every finished evaluation, so the next `run()` recomputes all metrics from the
+    /// stored models and corpora (nothing is retrained or regenerated).
+    public func forgetEvaluations() throws {
+        for key in manifest.stages.keys where key.hasSuffix("/evaluate") { manifest.stages[key] = nil }
+        try manifest.save(in: directory)
+    }
+
+    /// Recomputes a run's metrics from its stored artifacts; returns the seconds it took.
+    public static func recomputeMetrics(runDirectory: String, threads: Int) throws -> Double {
+        let parent = runDirectory.contains("/") ? String(runDirectory[..<runDirectory.lastIndex(of: "/")!]) : "."
+        let executor = try RunExecutor(configurationPath: "\(runDirectory)/config.json", runsRoot: parent, resume: true, threads: threads)
+        guard executor.directory == runDirectory || FileSystem.lastComponent(of: executor.directory) == FileSystem.lastComponent(of: runDirectory) else {
+            throw CollapseError("config.json names another run (\(executor.configuration.name))", path: runDirectory)
+        }
+        try executor.forgetEvaluations()
+        let start = monotonicSeconds()
+        try executor.run()
+        return monotonicSeconds() - start
+    }
+
     var decoding: DecodingSettings {
         DecodingSettings(beams: configuration.beams, repetitionPenalty: configuration.repetitionPenalty, newTokens: configuration.newTokens)
     }
