@@ -9,7 +9,7 @@ CORPORA      ?= Corpora
 COLLAPSE     := .build/release/collapse
 APT_PACKAGES := libicu-dev libzstd-dev libopenblas-dev zlib1g-dev pkg-config
 
-.PHONY: help setup packages build test bench corpus wikitext2 generations clean
+.PHONY: help setup packages build test bench corpus wikitext2 generations report clean
 
 DEFAULT_RUN  := Runs/configs/wikitext2-ngram5-replace.json
 
@@ -19,6 +19,7 @@ help:
 	@echo "make bench     stage throughputs on WikiText-2 train: table + bench.json"
 	@echo "make corpus    import WikiText-2 into $(CORPORA)/wikitext-2 (from WIKITEXT2_DIR, else download)"
 	@echo "make generations  the default run: order-5 n-gram, ICU, 10 generations, replace (resumes if interrupted)"
+	@echo "make report   refresh Runs/<default run>/report.html"
 
 setup: packages build
 
@@ -40,7 +41,8 @@ test: packages
 	WIKITEXT2_DIR="$(WIKITEXT2_DIR)" $(SWIFT) test -c release -Xswiftc -enable-testing
 
 bench: build
-	$(COLLAPSE) bench $(if $(WIKITEXT2_DIR),--wikitext "$(WIKITEXT2_DIR)") --out bench.json
+	$(COLLAPSE) bench $(if $(WIKITEXT2_DIR),--wikitext "$(WIKITEXT2_DIR)") \
+		$(if $(wildcard Runs/$(basename $(notdir $(DEFAULT_RUN)))/manifest.json),--run Runs/$(basename $(notdir $(DEFAULT_RUN)))) --out bench.json
 
 # Both tokenizations of WikiText-2: ICU (the default) and whitespace (the form KenLM figures use).
 corpus: build
@@ -68,6 +70,9 @@ generations: wikitext2
 	$(COLLAPSE) run $(DEFAULT_RUN) --resume
 	$(COLLAPSE) report Runs/$$(basename $(DEFAULT_RUN) .json)
 	$(COLLAPSE) compare Runs/$$(basename $(DEFAULT_RUN) .json)
+
+report: build
+	$(COLLAPSE) report Runs/$$(basename $(DEFAULT_RUN) .json)
 
 clean:
 	rm -rf .build
