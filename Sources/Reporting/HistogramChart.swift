@@ -52,20 +52,16 @@ public struct HistogramChart: Sendable {
 
     /// Step outlines on one axis: x = the binned value, y = share of sequences.
     public func renderOverlay(width: Double = 640, height: Double = 360) -> String {
-        let right = max(150, 44 + 6.5 * Double(histograms.map(\.name.count).max() ?? 0))
-        let width = width + max(0, right - 150)
-        var svg = SVGDocument(width: width, height: height)
-        let left = 56.0, top = 32.0, bottom = 48.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let frame = PlotFrame(width: width, height: height, left: 56, legend: histograms.map(\.name))
+        var svg = SVGDocument(width: frame.width, height: frame.height)
+        let (left, top, plotWidth, plotHeight) = (frame.left, frame.top, frame.plotWidth, frame.plotHeight)
         let bins = histograms.first?.counts.count ?? 0
         let visible = visibleBins()
         let (minX, maxX) = (binEdge(visible.lowerBound, bins: bins), binEdge(visible.upperBound, bins: bins))
         let maxShare = histograms.map { Self.shares($0.counts).max() ?? 0 }.max() ?? 1
         func px(_ x: Double) -> Double { left + (x - minX) / max(maxX - minX, 1e-9) * plotWidth }
         func py(_ share: Double) -> Double { top + plotHeight - share / max(maxShare, 1e-12) * plotHeight }
-        svg.text(title, x: left, y: 20, size: 14)
-        svg.line(x1: left, y1: top + plotHeight, x2: left + plotWidth, y2: top + plotHeight, stroke: "#333")
-        svg.line(x1: left, y1: top, x2: left, y2: top + plotHeight, stroke: "#333")
+        frame.drawFrame(in: &svg, title: title, xLabel: xLabel, yLabel: "share of sequences")
         for tick in 0...4 {
             let fraction = Double(tick) / 4
             let x = left + fraction * plotWidth
@@ -73,8 +69,6 @@ public struct HistogramChart: Sendable {
             let y = top + plotHeight - fraction * plotHeight
             svg.text(Format.fixed(maxShare * fraction, digits: 3), x: left - 6, y: y + 4, size: 10, anchor: "end")
         }
-        svg.text(xLabel, x: left + plotWidth / 2, y: height - 8, size: 12, anchor: "middle")
-        svg.text("share of sequences", x: 14, y: top + plotHeight / 2, size: 12, anchor: "middle", rotate: -90)
         for (index, histogram) in histograms.enumerated() {
             let shares = Self.shares(histogram.counts)
             var points: [(Double, Double)] = [(px(minX), py(0))]
@@ -84,9 +78,7 @@ public struct HistogramChart: Sendable {
             }
             points.append((px(maxX), py(0)))
             svg.polyline(points, stroke: histogram.color, width: 1.5, dashed: histogram.dashed)
-            let legendY = top + 14 + Double(index) * 15
-            svg.line(x1: left + plotWidth + 12, y1: legendY - 4, x2: left + plotWidth + 30, y2: legendY - 4, stroke: histogram.color, width: 2)
-            svg.text(histogram.name, x: left + plotWidth + 34, y: legendY, size: 11)
+            frame.drawLegendEntry(in: &svg, index: index, name: histogram.name, color: histogram.color)
         }
         return svg.render()
     }

@@ -114,12 +114,9 @@ public struct LineChart: Sendable {
     public static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
     public func render(width: Double = 640, height: Double = 360) -> String {
-        // Room for the longest legend entry (about 6.5 px per character at 11 px).
-        let right = max(150, 44 + 6.5 * Double(series.map(\.name.count).max() ?? 0))
-        let width = width + max(0, right - 150)
-        var svg = SVGDocument(width: width, height: height)
-        let left = 64.0, top = 32.0, bottom = 48.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let frame = PlotFrame(width: width, height: height, left: 64, legend: series.map(\.name))
+        var svg = SVGDocument(width: frame.width, height: frame.height)
+        let (left, top, plotWidth, plotHeight) = (frame.left, frame.top, frame.plotWidth, frame.plotHeight)
         func transform(_ y: Double) -> Double { logY ? log10(max(y, 1e-300)) : y }
         let xs = series.flatMap { $0.points.map(\.x) } + bands.flatMap { $0.points.map(\.x) }
         let ys = (series.flatMap { $0.points.map(\.y) } + bands.flatMap { $0.points.flatMap { [$0.lower, $0.upper] } })
@@ -134,9 +131,7 @@ public struct LineChart: Sendable {
         func px(_ x: Double) -> Double { left + (x - minX) / (maxX - minX) * plotWidth }
         func py(_ y: Double) -> Double { top + plotHeight - (transform(y) - minY) / (maxY - minY) * plotHeight }
 
-        svg.text(title, x: left, y: 20, size: 14)
-        svg.line(x1: left, y1: top + plotHeight, x2: left + plotWidth, y2: top + plotHeight, stroke: "#333")
-        svg.line(x1: left, y1: top, x2: left, y2: top + plotHeight, stroke: "#333")
+        frame.drawFrame(in: &svg, title: title, xLabel: xLabel, yLabel: yLabel + (logY ? " (log)" : ""))
         for tick in 0...4 {
             let fraction = Double(tick) / 4
             let value = minY + (maxY - minY) * fraction
@@ -154,8 +149,6 @@ public struct LineChart: Sendable {
             svg.line(x1: x, y1: top + plotHeight, x2: x, y2: top + plotHeight + 4, stroke: "#333")
             svg.text(integerX ? "\(Int(value))" : Format.compact(value), x: x, y: top + plotHeight + 16, size: 10, anchor: "middle")
         }
-        svg.text(xLabel, x: left + plotWidth / 2, y: height - 8, size: 12, anchor: "middle")
-        svg.text(yLabel + (logY ? " (log)" : ""), x: 14, y: top + plotHeight / 2, size: 12, anchor: "middle", rotate: -90)
         for band in bands where !band.points.isEmpty {
             let upper = band.points.map { (px($0.x), py($0.upper)) }
             let lower = band.points.reversed().map { (px($0.x), py($0.lower)) }
@@ -164,9 +157,7 @@ public struct LineChart: Sendable {
         for (index, item) in series.enumerated() {
             svg.polyline(item.points.filter { $0.y.isFinite && (!logY || $0.y > 0) }.map { (px($0.x), py($0.y)) },
                          stroke: item.color, dashed: item.dashed)
-            let legendY = top + 14 + Double(index) * 16
-            svg.line(x1: left + plotWidth + 12, y1: legendY - 4, x2: left + plotWidth + 30, y2: legendY - 4, stroke: item.color, width: 2)
-            svg.text(item.name, x: left + plotWidth + 34, y: legendY, size: 11)
+            frame.drawLegendEntry(in: &svg, index: index, name: item.name, color: item.color)
         }
         return svg.render()
     }
