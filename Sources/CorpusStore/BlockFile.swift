@@ -3,8 +3,9 @@ import Tokenization
 
 /// The on-disk form of a corpus split: fixed-size blocks of token ids, zstd-compressed.
 ///
-/// Layout (little-endian): a 56-byte header, then zstd frames holding the ids back to back,
-/// each `idWidth` bytes.
+/// Layout (little-endian): a 64-byte header, then zstd frames holding the ids back to back,
+/// each `idWidth` bytes. Three checksums: of the ids (what the corpus says), of the compressed
+/// bytes (so any flipped byte is caught, even one zstd would ignore), and of the header.
 ///
 /// | offset | size | field |
 /// |---|---|---|
@@ -16,11 +17,12 @@ import Tokenization
 /// | 32 | 4 | vocabulary size |
 /// | 36 | 4 | id width: 2 or 4 bytes |
 /// | 40 | 8 | XXH64 of the uncompressed ids |
-/// | 48 | 8 | XXH64 of bytes 0..<48 |
+/// | 48 | 8 | XXH64 of the compressed bytes (everything after the header) |
+/// | 56 | 8 | XXH64 of bytes 0..<56 |
 public struct BlockFileHeader: Equatable, Sendable {
     public static let magic = Array("MCBLOCKS".utf8)
-    public static let version: UInt32 = 1
-    public static let size = 56
+    public static let version: UInt32 = 2
+    public static let size = 64
 
     public var blockSize: Int
     public var blockCount: Int
@@ -28,6 +30,7 @@ public struct BlockFileHeader: Equatable, Sendable {
     public var vocabularySize: Int
     public var idWidth: Int
     public var payloadChecksum: UInt64
+    public var compressedChecksum: UInt64 = 0
 
     public init(blockSize: Int, blockCount: Int, vocabularyHash: UInt64, vocabularySize: Int,
                 idWidth: Int, payloadChecksum: UInt64) {
@@ -51,6 +54,7 @@ public struct BlockFileHeader: Equatable, Sendable {
         bytes.appendLittleEndian(UInt32(vocabularySize))
         bytes.appendLittleEndian(UInt32(idWidth))
         bytes.appendLittleEndian(payloadChecksum)
+        bytes.appendLittleEndian(compressedChecksum)
         bytes.appendLittleEndian(XXHash64.hash(bytes))
         return bytes
     }
@@ -59,18 +63,19 @@ public struct BlockFileHeader: Equatable, Sendable {
         func fail(_ problem: String) -> CollapseError { CollapseError(problem, path: path) }
         guard bytes.count == size else { throw fail("truncated: shorter than a block-file header") }
         guard Array(bytes[0..<8]) == magic else { throw fail("not a ModelCollapse block file (bad magic)") }
-        guard bytes.littleEndian(UInt64.self, at: 48) == XXHash64.hash(Array(bytes[0..<48])) else {
+        guard bytes.littleEndian(UInt64.self, at: 56) == XXHash64.hash(Array(bytes[0..<56])) else {
             throw fail("header checksum mismatch (file is damaged)")
         }
         let version = bytes.littleEndian(UInt32.self, at: 8)
         guard version == Self.version else { throw fail("block-file format version \(version) is not supported (expected \(Self.version))") }
-        let header = BlockFileHeader(
+        var header = BlockFileHeader(
             blockSize: Int(bytes.littleEndian(UInt32.self, at: 12)),
             blockCount: Int(bytes.littleEndian(UInt64.self, at: 16)),
             vocabularyHash: bytes.littleEndian(UInt64.self, at: 24),
             vocabularySize: Int(bytes.littleEndian(UInt32.self, at: 32)),
             idWidth: Int(bytes.littleEndian(UInt32.self, at: 36)),
             payloadChecksum: bytes.littleEndian(UInt64.self, at: 40))
+        header.compressedChecksum = bytes.littleEndian(UInt64.self, at: 48)
         guard header.idWidth == 2 || header.idWidth == 4, header.blockSize >= 1 else {
             throw fail("header fields are invalid (id width \(header.idWidth), block size \(header.blockSize))")
         }
@@ -124,6 +129,7 @@ public final class BlockFileWriter {
     public func finish() throws {
         try stream.finish()
         header.payloadChecksum = checksum.finalize()
+        header.compressedChecksum = stream.compressedChecksum.finalize()
         try file.overwrite(header.encoded(), at: 0)
         try file.commit()
     }
@@ -158,7 +164,8 @@ public final class BlockFileReader {
     /// on any damage — possibly after some blocks were delivered, so callers write their own
     /// outputs atomically. O(blocks × block size).
     public func forEachBlock(_ body: (UnsafeBufferPointer<Int32>) throws -> Void) throws {
-        let stream = try ZstdInputStream(source: file)
+        let compressed = HashingSource(file)
+        let stream = try ZstdInputStream(source: compressed)
         let width = header.idWidth
         let blockBytes = header.blockSize * width
         var raw = [UInt8](repeating: 0, count: blockBytes)
@@ -192,6 +199,9 @@ public final class BlockFileReader {
         }
         guard checksum.finalize() == header.payloadChecksum else {
             throw CollapseError("checksum mismatch: the stored ids are damaged", path: path)
+        }
+        guard compressed.checksum.finalize() == header.compressedChecksum else {
+            throw CollapseError("checksum mismatch: the compressed data is damaged", path: path)
         }
     }
 

@@ -10,6 +10,9 @@ public final class ZstdOutputStream {
     private var output: [UInt8]
     /// Uncompressed bytes accepted so far.
     public private(set) var inputCount = 0
+    /// XXH64 of the compressed bytes written so far: damage zstd itself would not notice (a
+    /// flipped reserved bit) still changes it.
+    public private(set) var compressedChecksum = XXHash64()
 
     public init(file: OutputFile, level: Int32 = 3) throws {
         guard let context = ZSTD_createCCtx() else { throw CollapseError("zstd: out of memory", path: file.path) }
@@ -51,7 +54,9 @@ public final class ZstdOutputStream {
             var out = ZSTD_outBuffer(dst: buffer.baseAddress, size: buffer.count, pos: 0)
             let remaining = ZSTD_compressStream2(context, &out, &input, mode)
             try check(remaining)
-            try file.write(UnsafeRawBufferPointer(rebasing: buffer[..<out.pos]))
+            let written = UnsafeRawBufferPointer(rebasing: buffer[..<out.pos])
+            compressedChecksum.update(written)
+            try file.write(written)
             return remaining
         }
     }
@@ -127,6 +132,24 @@ public final class ZstdInputStream: ByteSource {
             filled += count
         }
         return filled
+    }
+}
+
+/// A byte source that hashes everything read through it.
+public final class HashingSource: ByteSource {
+    private var source: any ByteSource
+    public private(set) var checksum = XXHash64()
+
+    public init(_ source: any ByteSource) {
+        self.source = source
+    }
+
+    public var path: String { source.path }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = try source.read(into: buffer)
+        checksum.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        return count
     }
 }
 
