@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Reporting
 
 @main
 struct Collapse: ParsableCommand {
@@ -13,7 +15,12 @@ struct Collapse: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            // Help and version requests print as usual; every failure is one line on stderr.
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            let lines = message(for: error).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            writeToStandardError("Error: \(lines.filter { !$0.isEmpty }.joined(separator: "; "))\n")
+            Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
         }
     }
 }

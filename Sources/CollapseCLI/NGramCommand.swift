@@ -23,16 +23,16 @@ struct NGramCommand: ParsableCommand {
         var order: Int
         @Option(help: "sentence or block.")
         var mode: SequenceMode
-        @Option(help: "icu or whitespace.")
-        var tokenizer: TokenizerKind = .icu
+        @Option(help: "icu or whitespace (default icu; with --corpus, the corpus's own).")
+        var tokenizer: TokenizerKind?
         @Option(help: "Training text (.zst allowed); the vocabulary is built from it.")
         var train: String?
         @Option(help: "Or a corpus directory: train on its training blocks with its vocabulary (block mode).")
         var corpus: String?
         @Option(help: "Where to write the model.")
         var out: String
-        @Option(help: "Tokens per block in block mode.")
-        var blockSize = 64
+        @Option(help: "Tokens per block in block mode (default 64; with --corpus, the corpus's own).")
+        var blockSize: Int?
         @Option(help: "Also write the model as ARPA (.arpa, or .arpa.zst compressed).")
         var arpa: String?
         @Flag(help: "Where counts are too few or irregular for modified Kneser-Ney discounts, use 0.5, 1, 1.5 (KenLM's --discount_fallback).")
@@ -41,6 +41,10 @@ struct NGramCommand: ParsableCommand {
         func validate() throws {
             guard (train == nil) != (corpus == nil) else { throw ValidationError("give exactly one of --train FILE and --corpus DIR") }
             guard corpus == nil || mode == .block else { throw ValidationError("--corpus trains on blocks: use --mode block") }
+            guard (blockSize ?? 64) >= 2 else { throw ValidationError("--block-size must be at least 2") }
+            guard corpus == nil || (tokenizer == nil && blockSize == nil) else {
+                throw ValidationError("with --corpus the tokenizer and block size are the corpus's: drop --tokenizer and --block-size")
+            }
         }
 
         func run() throws {
@@ -51,8 +55,8 @@ struct NGramCommand: ParsableCommand {
                 log.note("training order \(order) on the blocks of \(corpus)")
                 trained = try Stages.trainNGram(corpusPath: corpus, order: order, discountFallback: discountFallback)
             } else {
-                trained = try NGramLanguageModel.train(textPath: train!, order: order, mode: mode, tokenizer: tokenizer,
-                                                       blockSize: blockSize, discountFallback: discountFallback,
+                trained = try NGramLanguageModel.train(textPath: train!, order: order, mode: mode, tokenizer: tokenizer ?? .icu,
+                                                       blockSize: blockSize ?? 64, discountFallback: discountFallback,
                                                        stage: log.note)
             }
             log.note("saving \(out)")
@@ -89,6 +93,10 @@ struct NGramCommand: ParsableCommand {
         var blockSize = 64
         @Option(help: "Write each sequence's figures here (TSV: index, tokens, log10, perplexity).")
         var perSequence: String?
+
+        func validate() throws {
+            guard blockSize >= 2 else { throw ValidationError("--block-size must be at least 2") }
+        }
 
         func run() throws {
             let log = StageLog("ngram score")

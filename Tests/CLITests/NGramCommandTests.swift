@@ -49,6 +49,10 @@ func ngramTrainingText() -> String {
                                mentioning: ["\(root)/none.mcngram", "no such file"])
         try expectOneLineError(["ngram", "train", "--order", "9", "--mode", "sentence", "--train", "\(root)/train.txt", "--out", "\(root)/x"],
                                mentioning: ["order must be 2–6"])
+        try expectOneLineError(["ngram", "train", "--order", "3", "--mode", "block", "--block-size", "0", "--train", "\(root)/train.txt", "--out", "\(root)/x"],
+                               mentioning: ["--block-size must be at least 2"])
+        try expectOneLineError(["ngram", "train", "--order", "3", "--mode", "block", "--corpus", root, "--tokenizer", "icu", "--out", "\(root)/x"],
+                               mentioning: ["drop --tokenizer and --block-size"])
         try "garbage".write(toFile: "\(root)/bad.mcngram", atomically: true, encoding: .utf8)
         try expectOneLineError(["ngram", "score", "--model", "\(root)/bad.mcngram", "--mode", "sentence", "--text", "\(root)/train.txt"],
                                mentioning: ["\(root)/bad.mcngram", "not a ModelCollapse n-gram model"])
