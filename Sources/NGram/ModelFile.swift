@@ -3,14 +3,14 @@ import Storage
 import LanguageModeling
 import Tokenization
 
-/// Our binary model format: magic `MCNGRAM3`, then a zstd stream with a JSON header, the
+/// Our binary model format: magic `MCNGRAM4`, then a zstd stream with a JSON header, the
 /// vocabulary file, the unigram arrays, the probing tables exactly as they sit in memory, the
 /// context slots, and an XXH64 of it all. Loading is reading: no table is rebuilt.
 extension NGramLanguageModel {
-    static let magic = "MCNGRAM3"
+    static let magic = "MCNGRAM4"
 
     struct Header: Codable {
-        var format = 3
+        var format = 4
         var order: Int
         var mode: SequenceMode
         var vocabularySize: Int
@@ -46,6 +46,11 @@ extension NGramLanguageModel {
     public static func load(from path: String, tokenizer: TokenizerKind = .whitespace) throws -> NGramLanguageModel {
         guard let reader = try BinaryReader(path: path, magic: magic) else {
             if path.hasSuffix(".arpa") || path.hasSuffix(".arpa.zst") { return try ARPA.read(from: path, tokenizer: tokenizer) }
+            var start = [UInt8](repeating: 0, count: magic.utf8.count)
+            let count = try start.withUnsafeMutableBytes { try InputFile(path: path).readFully(into: $0) }
+            if count == start.count, start.starts(with: Array("MCNGRAM".utf8)) {
+                throw CollapseError("model format \(String(decoding: start, as: UTF8.self)) is not supported (this version reads \(magic)); retrain it", path: path)
+            }
             throw CollapseError("not a ModelCollapse n-gram model (bad magic) nor an .arpa/.arpa.zst file", path: path)
         }
         func fail(_ problem: String) -> CollapseError { CollapseError(problem, path: path) }
@@ -54,7 +59,7 @@ extension NGramLanguageModel {
             header = try JSONDecoder().decode(Header.self, from: Data(try reader.readString(limit: 1 << 20).utf8))
         } catch let error as CollapseError { throw error } catch { throw fail("corrupt header") }
         let order = header.order
-        guard header.format == 3, (2...6).contains(order), header.discounts.count == order || header.discounts.isEmpty,
+        guard header.format == 4, (2...6).contains(order), header.discounts.count == order || header.discounts.isEmpty,
               header.counts.count == order + 1, header.tableCapacity.count == order + 1 else {
             throw fail("unsupported or corrupt model header (format \(header.format), order \(order))")
         }

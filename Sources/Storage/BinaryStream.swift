@@ -1,6 +1,7 @@
-/// Typed writing into a zstd stream, with a running XXH64 of everything written, for binary
-/// artifacts (models). Arrays go out as raw little-endian memory: every platform Swift builds
-/// this tool for is little-endian.
+/// Typed writing into a zstd stream, for binary artifacts (models). Layout: the magic, a zstd
+/// frame whose content ends with the XXH64 of the content before it, then 8 raw bytes: the
+/// XXH64 of the compressed frame (which catches even flips in bits zstd ignores). Arrays go out
+/// as raw little-endian memory: every platform Swift builds this tool for is little-endian.
 public final class BinaryWriter {
     private let file: OutputFile
     private let stream: ZstdOutputStream
@@ -38,11 +39,12 @@ public final class BinaryWriter {
         try write(array: Array(string.utf8))
     }
 
-    /// Appends the checksum, ends the stream and renames the file into place.
+    /// Appends the checksums, ends the stream and renames the file into place.
     public func finish() throws {
         let digest = checksum.finalize()
         try withUnsafeBytes(of: digest) { try stream.write($0) }
         try stream.finish()
+        try withUnsafeBytes(of: stream.compressedChecksum.finalize().littleEndian) { try file.write($0) }
         try file.commit()
     }
 }
@@ -50,6 +52,8 @@ public final class BinaryWriter {
 /// Reads what a `BinaryWriter` wrote, verifying the checksum at `finish()`.
 public final class BinaryReader {
     public let path: String
+    private let file: InputFile
+    private let compressed: HashingSource
     private let stream: ZstdInputStream
     private var checksum = XXHash64()
 
@@ -57,10 +61,14 @@ public final class BinaryReader {
     public init?(path: String, magic: String) throws {
         self.path = path
         let file = try InputFile(path: path)
+        self.file = file
         var found = [UInt8](repeating: 0, count: magic.utf8.count)
         let count = try found.withUnsafeMutableBytes { try file.readFully(into: $0) }
         guard count == found.count, found == Array(magic.utf8) else { return nil }
-        stream = try ZstdInputStream(source: file)
+        guard file.size >= found.count + 8 else { throw CollapseError("truncated: the file ends early", path: path) }
+        // The frame is everything between the magic and the 8-byte trailer.
+        compressed = HashingSource(LimitedSource(file, count: file.size - found.count - 8))
+        stream = try ZstdInputStream(source: compressed)
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws {
@@ -111,5 +119,30 @@ public final class BinaryReader {
         guard try extra.withUnsafeMutableBytes({ try stream.readFully(into: $0) }) == 0 else {
             throw CollapseError("corrupt: data follows the checksum", path: path)
         }
+        var trailer = [UInt8](repeating: 0, count: 8)
+        guard try trailer.withUnsafeMutableBytes({ try file.readFully(into: $0) }) == 8,
+              UInt64(littleEndian: trailer.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }) == compressed.checksum.finalize() else {
+            throw CollapseError("checksum mismatch: the compressed data is damaged", path: path)
+        }
+    }
+}
+
+/// At most `count` bytes of a source.
+final class LimitedSource: ByteSource {
+    private var source: any ByteSource
+    private var remaining: Int
+
+    init(_ source: any ByteSource, count: Int) {
+        self.source = source
+        remaining = count
+    }
+
+    var path: String { source.path }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard remaining > 0 else { return 0 }
+        let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(buffer.count, remaining)]))
+        remaining -= count
+        return count
     }
 }

@@ -36,6 +36,13 @@ func words(_ text: Substring) -> [String] {
     text.utf8.split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
 }
 
+/// A very small model (a short text with discount fallback), cheap to damage byte by byte.
+func trainTiny(order: Int, in directory: String) throws -> NGramLanguageModel {
+    try FileSystem.writeText("a b c a b\nb c a\nc a b c\n", to: "\(directory)/tiny.txt")
+    return try NGramLanguageModel.train(textPath: "\(directory)/tiny.txt", order: order, mode: .sentence, tokenizer: .whitespace,
+                                        discountFallback: true)
+}
+
 func perSequenceScores(_ model: NGramLanguageModel, _ path: String, mode: SequenceMode) throws -> [Double] {
     var scores: [Double] = []
     _ = try model.score(textPath: path, mode: mode, blockSize: 16) { scores.append($1.log10Probability) }
@@ -76,6 +83,17 @@ func perSequenceScores(_ model: NGramLanguageModel, _ path: String, mode: Sequen
         let path = "\(directory)/m.mcngram"
         try trainSmall(order: 3, mode: .sentence, in: directory).save(to: path)
         let bytes = try InputFile(path: path).readAll()
+        // Every byte of a small model, magic, compressed tables and trailer alike.
+        try trainTiny(order: 2, in: directory).save(to: "\(directory)/small.mcngram")
+        let small = try InputFile(path: "\(directory)/small.mcngram").readAll()
+        for position in 0..<small.count {
+            var damaged = small
+            damaged[position] ^= 0x01
+            let file = try OutputFile(path: "\(directory)/small.mcngram")
+            try file.write(damaged)
+            try file.commit()
+            #expect(throws: CollapseError.self, "byte \(position)") { try NGramLanguageModel.load(from: "\(directory)/small.mcngram") }
+        }
         for position in [3, 20, bytes.count / 2, bytes.count - 2] {
             var damaged = bytes
             damaged[position] ^= 0x20
