@@ -105,12 +105,6 @@ struct NGramIndex: Sendable {
         return index
     }
 
-    /// Rebuilds an index from keys listed in index order (loading a saved model).
-    init(keysInIndexOrder keys: [UInt64]) {
-        self.init(expectedCount: keys.count)
-        for key in keys { _ = insert(key) }
-    }
-
     /// The keys in index order.
     func keysInIndexOrder() -> [UInt64] {
         var ordered = [UInt64](repeating: 0, count: count)

@@ -270,22 +270,4 @@ extension NGramModel {
         words.append(current)
         return words
     }
-
-    /// The slot of an n-gram given by its words (order = count), or nil. O(order).
-    func slot<C: BidirectionalCollection>(of words: C) -> Int32? where C.Element == Int32, C.Index == Int {
-        guard let last = words.last, last >= 0, Int(last) < vocabularySize, known[Int(last)], words.count <= order else { return nil }
-        return withTables { tables in
-            var slot = last
-            var n = 1
-            var position = words.endIndex - 2
-            while position >= words.startIndex {
-                n += 1
-                let found = tables.find(NGramIndex.key(suffix: slot, first: words[position]), order: n)
-                if found < 0 { return nil }
-                slot = found
-                position -= 1
-            }
-            return slot
-        }
-    }
 }

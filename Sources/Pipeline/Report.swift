@@ -103,8 +103,7 @@ extension RunDirectory {
         // Samples: a few prompts with the first, second, a middle and the last generation.
         let shown = Array(Set([0, 1, generations / 2 + 1, generations - 1].filter { $0 < generations })).sorted()
         var samples = ""
-        for block in try sampleBlocks() {
-            let text = try self.samples(block: block, generations: shown, seed: seeds[0])
+        for text in try self.samples(blocks: try sampleBlocks(), generations: shown, seed: seeds[0]) {
             samples += "<div class=\"sample\"><pre>\(escape(text))</pre></div>\n"
         }
 
@@ -148,9 +147,7 @@ extension RunDirectory {
 
     /// The configuration as its file reads.
     func configurationTable() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return "<pre>\(escape(String(decoding: try encoder.encode(configuration), as: UTF8.self)))</pre>"
+        "<pre>\(escape(try prettyJSON(configuration).trimmingCharacters(in: .newlines)))</pre>"
     }
 
     func escape(_ text: String) -> String { SVGDocument.escape(text) }

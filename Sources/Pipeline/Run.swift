@@ -106,32 +106,54 @@ public final class RunExecutor {
     public func run() throws {
         try FileSystem.createDirectory(directory)
         try removeLeftovers(in: directory)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try FileSystem.writeText(String(decoding: try encoder.encode(configuration), as: UTF8.self) + "\n", to: "\(directory)/config.json")
+        try FileSystem.writeText(try prettyJSON(configuration), to: "\(directory)/config.json")
         try manifest.save(in: directory)
 
-        let real = try Stages.readBlocks(corpus.blocksPath(.train), vocabulary: corpus.vocabulary)
+        let real = try Stages.readBlocks(corpus.blocksPath(.train), vocabulary: corpus.vocabulary).ids
         let test = try Stages.readBlocks(corpus.blocksPath(.test), vocabulary: corpus.vocabulary)
+        let realBlocks = sequences(real, length: configuration.blockSize)
+        let shared = SharedData(
+            real: real, realBlocks: realBlocks, test: sequences(test.ids, length: test.blockSize),
+            testSentences: try testSentences(),
+            profile: RealProfile(blocks: realBlocks, vocabularySize: corpus.vocabulary.count))
         for seed in configuration.seeds {
-            try runSeed(seed, real: real.ids, test: sequences(test.ids, length: test.blockSize))
+            try runSeed(seed, shared)
         }
         try FileSystem.writeText(try RunDirectory(path: directory).longMetricsTable(), to: "\(directory)/metrics.tsv")
         log.note("finished \(directory)")
     }
 
-    func runSeed(_ seed: UInt64, real: [Int32], test: TrainingSequences) throws {
+    /// What every seed and generation reads, prepared once per run.
+    struct SharedData {
+        var real: [Int32]
+        var realBlocks: TrainingSequences
+        var test: TrainingSequences
+        /// The real test lines for sentence-mode perplexity; nil when the source text is gone.
+        var testSentences: TrainingSequences?
+        var profile: RealProfile
+    }
+
+    func runSeed(_ seed: UInt64, _ shared: SharedData) throws {
         let blockSize = configuration.blockSize
-        let realBlocks = real.count / blockSize
+        let real = shared.real
+        let realBlocks = shared.realBlocks.count
         var generationZero: NGramLanguageModel?
         for k in 0..<configuration.generations {
             let base = "seed-\(seed)/gen-\(k)"
             try FileSystem.createDirectory("\(directory)/\(base)")
             var model: NGramLanguageModel?
 
-            // Training data for model k.
+            // Training data for model k, assembled at most once (training, `previous` prompts and
+            // evaluation all need it; under `accumulate` it reads every earlier corpus).
+            var assembled: TrainingSequences?
             func trainingBlocks() throws -> TrainingSequences {
-                if k == 0 { return sequences(real, length: blockSize) }
+                if let assembled { return assembled }
+                let blocks = try assembleTrainingBlocks()
+                assembled = blocks
+                return blocks
+            }
+            func assembleTrainingBlocks() throws -> TrainingSequences {
+                if k == 0 { return shared.realBlocks }
                 let previous = try readGenerated(seed: seed, generation: k - 1)
                 switch configuration.regime {
                 case .replace:
@@ -148,7 +170,7 @@ public final class RunExecutor {
                     }
                     return result
                 case .accumulate:
-                    var result = sequences(real, length: blockSize)
+                    var result = shared.realBlocks
                     for earlier in 0..<k {
                         let generated = try readGenerated(seed: seed, generation: earlier)
                         for start in stride(from: 0, to: generated.count, by: configuration.newTokens) {
@@ -177,7 +199,7 @@ public final class RunExecutor {
             if k == 0 { generationZero = try current() }
 
             try stage("\(base)/generate", outputs: ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]) {
-                let prompts = configuration.prompts == .original ? sequences(real, length: blockSize)
+                let prompts = configuration.prompts == .original ? shared.realBlocks
                     : firstSequences(try trainingBlocks(), count: realBlocks)
                 log.note("seed \(seed) generation \(k): continuing \(prompts.count) prompts")
                 _ = try Stages.generate(model: try current(), prompts: prompts, settings: decoding, threads: threads,
@@ -189,17 +211,14 @@ public final class RunExecutor {
                 guard let zero = generationZero else { throw CollapseError("generation 0 model missing", path: directory) }
                 log.note("seed \(seed) generation \(k): evaluating")
                 let evaluated = try current()
-                let testScore = evaluated.score(test, mode: .block).reduce(into: SequenceScore()) { $0 += $1 }
-                let generated = try readGenerated(seed: seed, generation: k)
-                let generatedScores = zero.score(sequences(generated, length: configuration.newTokens), mode: .block).map(\.perplexity)
+                let testScore = evaluated.score(shared.test, mode: .block).reduce(into: SequenceScore()) { $0 += $1 }
+                let generated = sequences(try readGenerated(seed: seed, generation: k), length: configuration.newTokens)
+                let generatedScores = zero.score(generated, mode: .block).map(\.perplexity)
                 try writeSequenceTable(generatedScores, to: "\(directory)/\(base)/sequence-perplexity.tsv")
-                let realBlocks = sequences(real, length: blockSize)
-                let profile = RealProfile(blocks: realBlocks, vocabularySize: corpus.vocabulary.count)
-                let generatedSequences = sequences(generated, length: configuration.newTokens)
                 let reference: PerplexitySummary
                 var referenceScores: [Double] = []
                 if k == 0 {
-                    referenceScores = zero.score(realBlocks, mode: .block).map(\.perplexity)
+                    referenceScores = zero.score(shared.realBlocks, mode: .block).map(\.perplexity)
                     try writeSequenceTable(referenceScores, to: "\(directory)/\(base)/reference-perplexity.tsv")
                     reference = PerplexitySummary(referenceScores)
                 } else {
@@ -213,23 +232,22 @@ public final class RunExecutor {
                 var metrics = GenerationMetrics(
                     seed: seed, generation: k, trainingBlocks: try trainingBlocks().count,
                     testPerplexity: testScore.perplexity, testTokens: testScore.tokens,
-                    testSentencePerplexity: try sentencePerplexity(evaluated),
+                    testSentencePerplexity: shared.testSentences.map { sentences in
+                        evaluated.score(sentences, mode: .sentence).reduce(into: SequenceScore()) { $0 += $1 }.perplexity
+                    },
                     generated: PerplexitySummary(generatedScores), generatedHistogram: LogPerplexityHistogram(generatedScores),
                     belowReferenceP1: shares.below, aboveReferenceP99: shares.above,
-                    corpus: CorpusMetrics(corpus: generatedSequences, real: profile, excluded: excluded,
+                    corpus: CorpusMetrics(corpus: generated, real: shared.profile, excluded: excluded,
                                           textBytes: try decompressedSize("\(directory)/\(base)/corpus.txt.zst"),
                                           compressedBytes: try InputFile(path: "\(directory)/\(base)/corpus.txt.zst").size))
                 if k == 0 {
                     metrics.reference = reference
                     metrics.referenceHistogram = LogPerplexityHistogram(referenceScores)
-                    metrics.referenceCorpus = CorpusMetrics(corpus: realBlocks, real: profile, excluded: excluded,
+                    metrics.referenceCorpus = CorpusMetrics(corpus: shared.realBlocks, real: shared.profile, excluded: excluded,
                                                             textBytes: try decompressedSize(corpus.textPath(.train)),
                                                             compressedBytes: try InputFile(path: corpus.textPath(.train)).size)
                 }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                try FileSystem.writeText(String(decoding: try encoder.encode(metrics), as: UTF8.self) + "\n",
-                                         to: "\(directory)/\(base)/metrics.json")
+                try FileSystem.writeText(try prettyJSON(metrics), to: "\(directory)/\(base)/metrics.json")
             }
         }
     }
@@ -283,9 +301,12 @@ public final class RunExecutor {
         return chosen
     }
 
-    func sentencePerplexity(_ model: NGramLanguageModel) throws -> Double? {
+    /// The real test split's lines, encoded once; tokens outside the vocabulary get an id no
+    /// model knows, so they score as the unknown word (as `collapse ngram score` does).
+    func testSentences() throws -> TrainingSequences? {
         guard let source = corpus.manifest.record(for: .test)?.source, FileSystem.exists(source) else { return nil }
-        return try model.score(textPath: source, mode: .sentence).perplexity
+        return try TrainingSequences.read(try Zstd.openReading(path: source), tokenizer: try corpus.vocabulary.tokenizer.makeTokenizer(),
+                                          vocabulary: corpus.vocabulary, mode: .sentence, unknownID: Int32(corpus.vocabulary.count))
     }
 
     func writeSequenceTable(_ perplexities: [Double], to path: String) throws {

@@ -21,9 +21,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
     static let fileName = "manifest.json"
 
     func save(in directory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try FileSystem.writeText(String(decoding: try encoder.encode(self), as: UTF8.self) + "\n", to: "\(directory)/\(Self.fileName)")
+        try FileSystem.writeText(try prettyJSON(self), to: "\(directory)/\(Self.fileName)")
     }
 
     static func load(in directory: String) throws -> RunManifest {
@@ -48,4 +46,12 @@ func fileChecksum(_ path: String) throws -> String {
         buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
     }
     return hasher.finalize().hexDigits
+}
+
+/// JSON for files and people: indented, keys sorted (a dictionary's order varies from process
+/// to process; files must not), slashes unescaped, ending in a line break.
+func prettyJSON<Value: Encodable>(_ value: Value) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
 }

@@ -63,32 +63,46 @@ public struct RunDirectory {
 
     /// `collapse samples`: prompt block `block` and each listed generation's continuation of it.
     public func samples(block: Int, generations: [Int]?, seed: UInt64?) throws -> String {
-        let seed = seed ?? configuration.seeds[0]
-        guard configuration.seeds.contains(seed) else { throw CollapseError("the run has no seed \(seed)", path: path) }
-        let corpus = try Corpus(path: configuration.corpusPath)
-        let prompt = try blockText(corpus.blocksPath(.train), index: block, vocabulary: corpus.vocabulary)
-        var text = "Prompt (real training block \(block)):\n  \(prompt)\n"
-        for k in generations ?? Array(0..<configuration.generations) {
-            guard k >= 0 && k < configuration.generations else { throw CollapseError("the run has no generation \(k)", path: path) }
-            let file = "\(path)/seed-\(seed)/gen-\(k)/corpus.blocks"
-            guard FileSystem.exists(file) else { text += "Gen \(k): (not written yet)\n"; continue }
-            text += "Gen \(k):\n  \(try blockText(file, index: block, vocabulary: corpus.vocabulary))\n"
-        }
-        return text
+        try samples(blocks: [block], generations: generations, seed: seed)[0]
     }
 
-    private func blockText(_ file: String, index: Int, vocabulary: Vocabulary) throws -> String {
-        let reader = try BlockFileReader(path: file, vocabulary: vocabulary)
-        guard index >= 0 && index < reader.blockCount else {
-            throw CollapseError("block \(index) is out of range (0..<\(reader.blockCount))", path: file)
+    /// `samples(block:)` for several prompts, reading each block file once.
+    public func samples(blocks: [Int], generations: [Int]?, seed: UInt64?) throws -> [String] {
+        let seed = seed ?? configuration.seeds[0]
+        guard configuration.seeds.contains(seed) else { throw CollapseError("the run has no seed \(seed)", path: path) }
+        let shown = generations ?? Array(0..<configuration.generations)
+        if let missing = shown.first(where: { $0 < 0 || $0 >= configuration.generations }) {
+            throw CollapseError("the run has no generation \(missing)", path: path)
         }
-        var found: [Int32] = []
+        let corpus = try Corpus(path: configuration.corpusPath)
+        let prompts = try blockTexts(corpus.blocksPath(.train), indices: blocks, vocabulary: corpus.vocabulary)
+        var texts = blocks.map { "Prompt (real training block \($0)):\n  \(prompts[$0]!)\n" }
+        for k in shown {
+            let file = "\(path)/seed-\(seed)/gen-\(k)/corpus.blocks"
+            guard FileSystem.exists(file) else {
+                for index in texts.indices { texts[index] += "Gen \(k): (not written yet)\n" }
+                continue
+            }
+            let continuations = try blockTexts(file, indices: blocks, vocabulary: corpus.vocabulary)
+            for (index, block) in blocks.enumerated() { texts[index] += "Gen \(k):\n  \(continuations[block]!)\n" }
+        }
+        return texts
+    }
+
+    /// The text of the blocks at `indices`, in one verified pass over the file.
+    private func blockTexts(_ file: String, indices: [Int], vocabulary: Vocabulary) throws -> [Int: String] {
+        let reader = try BlockFileReader(path: file, vocabulary: vocabulary)
+        if let bad = indices.first(where: { $0 < 0 || $0 >= reader.blockCount }) {
+            throw CollapseError("block \(bad) is out of range (0..<\(reader.blockCount))", path: file)
+        }
+        let wanted = Set(indices)
+        var texts: [Int: String] = [:]
         var position = 0
         try reader.forEachBlock { ids in
-            if position == index { found = Array(ids) }
+            if wanted.contains(position) { texts[position] = vocabulary.text(of: ids) }
             position += 1
         }
-        return vocabulary.text(of: found)
+        return texts
     }
 
     /// One run's generation in a comparison: means over the run's seeds.
@@ -171,9 +185,7 @@ public struct RunDirectory {
     }
 
     public static func comparisonJSON(_ rows: [ComparisonRow]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n"
+        try prettyJSON(rows)
     }
 
     /// Writes `comparison.tsv`, `comparison.json` and overlaid plots (`test-perplexity.svg`,

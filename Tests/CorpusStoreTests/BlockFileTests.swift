@@ -50,11 +50,14 @@ import TestSupport
         for position in 0..<original.count {
             var damaged = original
             damaged[position] ^= 0x01
-            try writeBytes(damaged, to: path)
-            #expect(throws: CollapseError.self, "flipped byte \(position) went unnoticed") {
-                try BlockFileReader(path: path, vocabulary: vocabulary).verify()
-            }
+            try expectRefused(damaged, at: path, "flipped byte \(position) went unnoticed")
         }
+    }
+
+    /// Writes `bytes` as the block file at `path` and expects reading it to fail.
+    func expectRefused(_ bytes: [UInt8], at path: String, _ comment: Comment) throws {
+        try writeBytes(bytes, to: path)
+        #expect(throws: CollapseError.self, comment) { try BlockFileReader(path: path, vocabulary: vocabulary).verify() }
     }
 
     @Test func truncationIsDetected() throws {
@@ -64,10 +67,7 @@ import TestSupport
         try write(randomBlocks(count: 50, size: 64), to: path, size: 64)
         let original = try fileBytes(path)
         for keep in [0, 10, BlockFileHeader.size, BlockFileHeader.size + 20, original.count / 2, original.count - 1] {
-            try writeBytes(Array(original[..<keep]), to: path)
-            #expect(throws: CollapseError.self, "truncation to \(keep) bytes went unnoticed") {
-                try BlockFileReader(path: path, vocabulary: vocabulary).verify()
-            }
+            try expectRefused(Array(original[..<keep]), at: path, "truncation to \(keep) bytes went unnoticed")
         }
     }
 
