@@ -54,10 +54,10 @@ else
 	$(COLLAPSE) corpus import $(CORPORA)/.downloads/wikitext-2/wikitext-2 --name wikitext-2-ws --tokenizer whitespace --corpora $(CORPORA) --force
 endif
 
-# WikiText-2 with ICU tokens in $(CORPORA)/wikitext-2, prepared once: from WIKITEXT2_DIR, else
-# an existing copy, else downloaded.
+# WikiText-2 with ICU tokens in $(CORPORA)/wikitext-2, prepared once: an existing intact copy, else
+# from WIKITEXT2_DIR, else downloaded.
 wikitext2: build
-	@if [ -f $(CORPORA)/wikitext-2/corpus.json ] && grep -q '"tokenizer" : "icu"' $(CORPORA)/wikitext-2/corpus.json; then \
+	@if $(COLLAPSE) corpus stats $(CORPORA)/wikitext-2 >/dev/null 2>&1 && grep -q '"tokenizer" : "icu"' $(CORPORA)/wikitext-2/corpus.json; then \
 		echo "using $(CORPORA)/wikitext-2"; \
 	elif [ -n "$(WIKITEXT2_DIR)" ]; then \
 		$(COLLAPSE) corpus import "$(WIKITEXT2_DIR)" --name wikitext-2 --corpora $(CORPORA) --force; \

@@ -21,6 +21,7 @@ let package = Package(
 
         .target(name: "Storage", dependencies: ["CZstd"]),
         .target(name: "Reporting"),
+        .target(name: "Settings", dependencies: ["Storage"]),
         .target(name: "Tokenization", dependencies: ["CICUWords", "Storage"]),
         .target(name: "CorpusStore", dependencies: [
             "Storage", "Tokenization", "Reporting",
@@ -30,10 +31,10 @@ let package = Package(
         .target(name: "NGram", dependencies: ["Storage", "Tokenization", "LanguageModeling"]),
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
         .target(name: "Evaluation", dependencies: ["LanguageModeling"]),
-        .target(name: "Pipeline", dependencies: ["Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "NGram", "Reporting", "Storage", "Tokenization"]),
+        .target(name: "Pipeline", dependencies: ["Settings", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "NGram", "Reporting", "Storage", "Tokenization"]),
         .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "LanguageModeling", "Decoding", "Reporting"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
-            "CMalloc", "Benchmarks", "Pipeline", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
+            "CMalloc", "Settings", "Benchmarks", "Pipeline", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Storage"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["TestSupport", "Tokenization", "Storage"]),
         .testTarget(name: "CorpusStoreTests", dependencies: ["TestSupport", "CorpusStore", "Tokenization", "Storage", "ZIPFoundation"]),
@@ -48,6 +50,6 @@ let package = Package(
         .testTarget(name: "DecodingTests", dependencies: ["TestSupport", "Decoding", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LanguageModeling", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Evaluation", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
-        .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage"]),
     ]
 )

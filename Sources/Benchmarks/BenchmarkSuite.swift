@@ -37,9 +37,7 @@ public struct BenchmarkResults: Codable, Sendable {
     }
 
     public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try FileSystem.writeText(String(decoding: try encoder.encode(self), as: UTF8.self) + "\n", to: path)
+        try FileSystem.writeText(try prettyJSON(self), to: path)
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Benchmarks
 import Foundation
 import Pipeline
+import Settings
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +17,10 @@ struct BenchCommand: ParsableCommand {
     var repeats = 3
     @Option(name: .customLong("run"), help: "Also time recomputing all metrics of this run (e.g. the 10-generation default run).")
     var runDirectory: String?
+
+    func validate() throws {
+        try check(repeats, Limits.repeats, "--repeats")
+    }
 
     func run() throws {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]

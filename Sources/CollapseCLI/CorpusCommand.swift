@@ -1,6 +1,7 @@
 import ArgumentParser
 import CorpusStore
 import Reporting
+import Settings
 import Storage
 import Tokenization
 
@@ -28,6 +29,12 @@ struct CorpusCommand: ParsableCommand {
         var maxSize: Int?
         @Flag(help: "Replace an existing corpus of the same name.")
         var force = false
+
+        func validate() throws {
+            try check(blockSize, Limits.blockSize, "--block-size")
+            try check(minCount, Limits.minimumCount, "--min-count")
+            if let maxSize { try check(maxSize, Limits.maximumVocabularySize, "--max-size") }
+        }
 
         var options: ImportOptions {
             var options = ImportOptions()
@@ -73,6 +80,10 @@ struct CorpusCommand: ParsableCommand {
         @Flag(help: "Print JSON instead of a table.")
         var json = false
 
+        func validate() throws {
+            try check(blockSize, Limits.blockSize, "--block-size")
+        }
+
         func run() throws {
             let report = try StatisticsReport.measure(path, tokenizer: tokenizer, blockSize: blockSize)
             print(json ? try report.json() : report.rendered(), terminator: "")
@@ -114,6 +125,10 @@ extension CorpusCommand {
         var path: String
         @Option(help: "Show at most this many kinds.")
         var limit = 40
+
+        func validate() throws {
+            try check(limit, Limits.kinds, "--limit")
+        }
 
         func run() throws {
             let comparison = try TokenizerComparison.compare(try Zstd.openReading(path: path))

@@ -4,6 +4,7 @@ import Foundation
 import NGram
 import Pipeline
 import Reporting
+import Settings
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,10 +30,11 @@ struct GenerateCommand: ParsableCommand {
     var limit: Int?
 
     func validate() throws {
-        guard beams >= 1 else { throw ValidationError("--beams must be at least 1") }
-        guard penalty > 0 else { throw ValidationError("--penalty must be positive") }
-        guard newTokens >= 1 else { throw ValidationError("--new-tokens must be at least 1") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try check(beams, Limits.beams, "--beams")
+        try check(penalty, Limits.repetitionPenalty, "--penalty")
+        try check(newTokens, Limits.newTokens, "--new-tokens")
+        try check(threads, Limits.threads, "--threads")
+        if let limit { try check(limit, Limits.promptLimit, "--limit") }
     }
 
     func run() throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Pipeline
 import Reporting
+import Settings
 
 struct SamplesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -84,8 +85,12 @@ struct MetricsCommand: ParsableCommand {
     @Option(help: "Worker threads.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    func validate() throws {
+        try check(threads, Limits.threads, "--threads")
+    }
+
     func run() throws {
-        let seconds = try RunExecutor.recomputeMetrics(runDirectory: directory, threads: max(1, threads))
+        let seconds = try RunExecutor.recomputeMetrics(runDirectory: directory, threads: threads)
         print("recomputed metrics of \(directory) in \(Format.fixed(seconds, digits: 1)) s")
     }
 }

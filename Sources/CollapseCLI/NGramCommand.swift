@@ -3,6 +3,7 @@ import LanguageModeling
 import NGram
 import Pipeline
 import Reporting
+import Settings
 import Storage
 import Tokenization
 
@@ -41,13 +42,15 @@ struct NGramCommand: ParsableCommand {
         func validate() throws {
             guard (train == nil) != (corpus == nil) else { throw ValidationError("give exactly one of --train FILE and --corpus DIR") }
             guard corpus == nil || mode == .block else { throw ValidationError("--corpus trains on blocks: use --mode block") }
-            guard (blockSize ?? 64) >= 2 else { throw ValidationError("--block-size must be at least 2") }
+            try check(order, Limits.order, "--order")
+            try check(blockSize ?? 64, Limits.blockSize, "--block-size")
             guard corpus == nil || (tokenizer == nil && blockSize == nil) else {
                 throw ValidationError("with --corpus the tokenizer and block size are the corpus's: drop --tokenizer and --block-size")
             }
         }
 
         func run() throws {
+            for path in [out] + (arpa.map { [$0] } ?? []) { try FileSystem.checkWritable(path) }
             let start = monotonicSeconds()
             let log = StageLog("ngram train")
             let trained: NGramLanguageModel
@@ -59,11 +62,18 @@ struct NGramCommand: ParsableCommand {
                                                        blockSize: blockSize ?? 64, discountFallback: discountFallback,
                                                        stage: log.note)
             }
-            log.note("saving \(out)")
-            try trained.save(to: out)
-            if let arpa {
-                log.note("writing \(arpa)")
-                try ARPA.write(trained, to: arpa)
+            // The model and its ARPA form land together or not at all.
+            try FileSystem.writeTogether([out] + (arpa.map { [$0] } ?? [])) { paths in
+                log.note("saving \(out)")
+                try trained.save(to: paths[0])
+                if let arpa {
+                    log.note("writing \(arpa)")
+                    do {
+                        try ARPA.write(trained, to: paths[1])
+                    } catch let error as CollapseError where error.path == paths[1] {
+                        throw CollapseError(error.problem, path: arpa)
+                    }
+                }
             }
             let counts = (1...order).map { Format.grouped(trained.model.count(order: $0)) }.joined(separator: " / ")
             print("n-grams: \(counts)")
@@ -95,7 +105,7 @@ struct NGramCommand: ParsableCommand {
         var perSequence: String?
 
         func validate() throws {
-            guard blockSize >= 2 else { throw ValidationError("--block-size must be at least 2") }
+            try check(blockSize, Limits.blockSize, "--block-size")
         }
 
         func run() throws {

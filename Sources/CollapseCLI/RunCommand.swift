@@ -1,24 +1,38 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Settings
+import Storage
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the recursive pipeline of a configuration (Runs/configs/*.json).",
-        discussion: "Per seed and generation: train on the regime's blocks, continue every prompt block, evaluate. Writes Runs/<name>/ with a manifest of finished stages and checksums; --resume continues a run, skipping intact finished stages and recomputing damaged ones.")
+        discussion: "Per seed and generation: train on the regime's blocks, continue every prompt block, evaluate. Writes Runs/<name>/ with a manifest of finished stages and checksums; --resume continues a run, skipping intact finished stages and recomputing damaged ones. A run directory in place of the configuration continues that run with the configuration it was started with.")
 
-    @Argument(help: "A run configuration (JSON).")
+    @Argument(help: "A run configuration (JSON), or a run directory to continue.")
     var config: String
     @Flag(help: "Continue an existing run.")
     var resume = false
-    @Option(help: "Directory that holds runs.")
+    @Flag(help: "Rebuild a damaged manifest.json from the files that pass their own checks, then continue (implies --resume).")
+    var rebuildManifest = false
+    @Option(help: "Directory that holds runs (ignored when a run directory is given).")
     var runs = "Runs"
     @Option(help: "Worker threads for generation (the output does not depend on it).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    func validate() throws {
+        try check(threads, Limits.threads, "--threads")
+    }
+
     func run() throws {
-        let executor = try RunExecutor(configurationPath: config, runsRoot: runs, resume: resume, threads: max(1, threads))
+        let executor: RunExecutor
+        if FileSystem.isDirectory(config) {
+            executor = try RunExecutor(runDirectory: config, options: RunOptions(resume: true, rebuildManifest: rebuildManifest, threads: threads))
+        } else {
+            executor = try RunExecutor(configurationPath: config, runsRoot: runs, resume: resume, threads: threads,
+                                       rebuildManifest: rebuildManifest)
+        }
         try executor.run()
         print("run: \(executor.directory)")
     }

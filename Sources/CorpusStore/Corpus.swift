@@ -8,9 +8,11 @@ public enum Split: String, CaseIterable, Codable, Sendable {
 }
 
 /// What `corpus.json` records about a corpus: where it came from, how it was tokenized, its
-/// vocabulary's identity, and each split's figures.
+/// vocabulary's identity, and each split's figures; with the checksum of all of that, so an
+/// edited figure is refused rather than printed as truth.
 public struct CorpusManifest: Codable, Sendable, Equatable {
-    public static let currentFormat = 1
+    /// Format 2 added `checksum`.
+    public static let currentFormat = 2
 
     public struct VocabularyRecord: Codable, Sendable, Equatable {
         public var hash: String
@@ -38,6 +40,8 @@ public struct CorpusManifest: Codable, Sendable, Equatable {
     public var blockSize: Int
     public var vocabulary: VocabularyRecord
     public var splits: [SplitRecord]
+    /// XXH64 of the manifest's JSON written without this field.
+    public var checksum: String?
 
     public func record(for split: Split) -> SplitRecord? {
         splits.first { $0.split == split }
@@ -71,7 +75,10 @@ public struct Corpus: Sendable {
             throw CollapseError("not a valid corpus manifest (\(Self.describe(error)))", path: manifestPath)
         }
         guard manifest.format == CorpusManifest.currentFormat else {
-            throw CollapseError("corpus format \(manifest.format) is not supported (expected \(CorpusManifest.currentFormat))", path: manifestPath)
+            throw CollapseError("corpus format \(manifest.format) is not supported (expected \(CorpusManifest.currentFormat)); import the corpus again with `collapse corpus import … --force`", path: manifestPath)
+        }
+        guard try manifest.contentChecksum() == manifest.checksum else {
+            throw CollapseError("damaged: its checksum differs from its content; import the corpus again with `collapse corpus import … --force`", path: manifestPath)
         }
         let vocabularyPath = "\(path)/\(Self.vocabularyName)"
         let vocabulary = try Vocabulary.load(from: vocabularyPath)
@@ -81,6 +88,14 @@ public struct Corpus: Sendable {
         self.path = path
         self.manifest = manifest
         self.vocabulary = vocabulary
+    }
+
+    /// Locks the corpus directory at `path`: exclusively to write it, shared to read it for
+    /// the length of a run, so that no run reads a corpus while it is replaced.
+    /// The lock file sits beside the directory (`.NAME.lock`), which an import swaps whole.
+    public static func lock(_ path: String, exclusive: Bool, purpose: String) throws -> FileLock {
+        let name = FileSystem.lastComponent(of: path)
+        return try FileLock(path: "\(FileSystem.parent(of: path))/.\(name).lock", exclusive: exclusive, subject: path, purpose: purpose)
     }
 
     public func blocksPath(_ split: Split) -> String { "\(path)/\(split.rawValue).blocks" }
@@ -105,9 +120,17 @@ public struct Corpus: Sendable {
 }
 
 extension CorpusManifest {
+    /// The file's text, checksum included.
     func encoded() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        var sealed = self
+        sealed.checksum = try contentChecksum()
+        return try prettyJSON(sealed)
+    }
+
+    /// XXH64 of the JSON of everything but the checksum (keys sorted, so it is canonical).
+    func contentChecksum() throws -> String {
+        var content = self
+        content.checksum = nil
+        return XXHash64.hash(Array(try prettyJSON(content).utf8)).hexDigits
     }
 }

@@ -62,8 +62,13 @@ public enum CorpusImporter {
             throw CollapseError("already exists (use --force to replace it)", path: destination)
         }
         try FileSystem.createDirectory(root)
+        let lock = try Corpus.lock(destination, exclusive: true, purpose: "import")
+        defer { lock.release() }
+        if FileSystem.exists(destination) && !options.replaceExisting {
+            throw CollapseError("already exists (use --force to replace it)", path: destination)
+        }
+        try removeStaleWork(of: name, in: root)
         let staging = "\(root)/.\(name).importing-\(ProcessInfo.processInfo.processIdentifier)"
-        try FileSystem.remove(staging)
         try FileSystem.createDirectory(staging)
         var committed = false
         defer { if !committed { try? FileSystem.remove(staging) } }
@@ -109,7 +114,7 @@ public enum CorpusImporter {
             blockSize: options.blockSize,
             vocabulary: .init(hash: vocabulary.hash.hexDigits, size: vocabulary.count,
                               minimumCount: options.minimumCount, maximumSize: options.maximumVocabularySize),
-            splits: records)
+            splits: records, checksum: nil)
         try FileSystem.writeText(try manifest.encoded(), to: "\(staging)/\(Corpus.manifestName)")
 
         // Swap the finished directory in; the old one (if replacing) is removed only afterwards.
@@ -119,6 +124,15 @@ public enum CorpusImporter {
         committed = true
         try FileSystem.remove(retired)
         return try Corpus(path: destination)
+    }
+
+    /// Directories an import of `name` killed midway left behind. Only the holder of the
+    /// corpus's lock calls this, so none of them belongs to a live import.
+    static func removeStaleWork(of name: String, in root: String) throws {
+        for entry in try FileSystem.contents(of: root)
+        where entry.hasPrefix(".\(name).importing-") || entry.hasPrefix(".\(name).replaced-") {
+            try FileSystem.remove("\(root)/\(entry)")
+        }
     }
 
     static func scan<Sink: TokenSink>(_ path: String, _ tokenizer: TokenizerKind, stage: String, into sink: inout Sink) throws {

@@ -77,8 +77,6 @@ public struct StatisticsReport: Codable, Sendable {
     }
 
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        try prettyJSON(self)
     }
 }

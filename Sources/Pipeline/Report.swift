@@ -14,20 +14,25 @@ extension RunDirectory {
     }
 
     func reportHTML() throws -> String {
-        let seeds = configuration.seeds
-        let perSeed = try seeds.map { try metrics(seed: $0) }
-        let generations = perSeed.map(\.count).min() ?? 0
-        guard generations > 0 else { throw CollapseError("no finished generation to report", path: path) }
+        // Seeds that finished at least one generation; each generation is averaged over the
+        // seeds that finished it.
+        let finished = try finishedMetrics()
+        let seeds = finished.map(\.seed), perSeed = finished.map(\.metrics)
+        let generations = perSeed.map(\.count).max() ?? 0
+        guard generations > 0 else { throw CollapseError("no finished generation to report yet", path: path) }
         let palette = LineChart.palette
+        func values<Value>(_ k: Int, _ value: (GenerationMetrics) -> Value?) -> [Value] {
+            perSeed.compactMap { $0.count > k ? value($0[k]) : nil }
+        }
         func mean(_ value: (GenerationMetrics) -> Double?) -> [Double] {
             (0..<generations).map { k in
-                let values = perSeed.compactMap { value($0[k]) }.filter(\.isFinite)
+                let values = values(k, value).filter(\.isFinite)
                 return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
             }
         }
         func standardDeviation(_ value: (GenerationMetrics) -> Double) -> [Double] {
             (0..<generations).map { k in
-                let values = perSeed.map { value($0[k]) }
+                let values = values(k, value)
                 let average = values.reduce(0, +) / Double(values.count)
                 return (values.map { ($0 - average) * ($0 - average) }.reduce(0, +) / Double(max(values.count - 1, 1))).squareRoot()
             }
@@ -35,7 +40,7 @@ extension RunDirectory {
 
         // (a) Test perplexity: one line per seed, mean ± std band.
         var testSeries = seeds.enumerated().map { index, seed in
-            LineChart.Series(name: "seed \(seed)", points: perSeed[index].prefix(generations).map { (Double($0.generation), $0.testPerplexity) },
+            LineChart.Series(name: "seed \(seed)", points: perSeed[index].map { (Double($0.generation), $0.testPerplexity) },
                              color: palette[index % palette.count])
         }
         let means = mean(\.testPerplexity), deviations = standardDeviation(\.testPerplexity)
@@ -130,13 +135,20 @@ extension RunDirectory {
         <h2>Tails and diversity</h2>
         <div class="plots">\(tailChart)\(diversityChart)</div>
         <h2>Metrics by generation</h2>
-        <p class="note">Means over \(seeds.count) seed(s). Definitions: README (Metrics).</p>
+        <p class="note">Means over the seeds that finished each generation (\(seedNote(finished))). Definitions: README (Metrics).</p>
         \(table)
         <h2>Samples</h2>
         \(samples)
         </body></html>
 
         """
+    }
+
+    /// "seed 1: 10 generations, seed 2: 3 generations; seed 3 not started".
+    func seedNote(_ finished: [(seed: UInt64, metrics: [GenerationMetrics])]) -> String {
+        let done = finished.map { "seed \($0.seed): \($0.metrics.count) of \(configuration.generations) generations" }
+        let missing = configuration.seeds.filter { seed in !finished.contains { $0.seed == seed } }.map { "seed \($0)" }
+        return (done + (missing.isEmpty ? [] : ["no finished generation yet: " + missing.joined(separator: ", ")])).joined(separator: "; ")
     }
 
     /// Three prompts spread over the training split.

@@ -1,4 +1,4 @@
-import Foundation
+import Settings
 import Storage
 import Tokenization
 
@@ -46,50 +46,34 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
     /// One independent run per seed, side by side.
     public var seeds: [UInt64]
 
-    static let keys: Set<String> = ["name", "corpus", "tokenizer", "blockSize", "model", "order", "discountFallback", "generations",
-                                    "regime", "realFraction", "prompts", "beams", "repetitionPenalty", "newTokens", "seeds"]
-
-    /// Reads and checks a configuration; every problem is one line naming the file.
+    /// Reads and checks a configuration before anything is touched; every problem is one line
+    /// naming the file and the key.
     public static func load(from path: String) throws -> RunConfiguration {
-        let bytes = try InputFile(path: path).readAll()
-        func fail(_ problem: String) -> CollapseError { CollapseError(problem, path: path) }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
-            throw fail("not a JSON object")
-        }
-        if let unknown = object.keys.sorted().first(where: { !keys.contains($0) }) {
-            throw fail("unknown key '\(unknown)' (known: \(keys.sorted().joined(separator: ", ")))")
-        }
-        let configuration: RunConfiguration
-        do {
-            configuration = try JSONDecoder().decode(RunConfiguration.self, from: Data(bytes))
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw fail("missing key '\(key.stringValue)'")
-        } catch let DecodingError.dataCorrupted(context) {
-            throw fail("bad value for '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw fail("bad value for '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
-        } catch {
-            throw fail("invalid configuration")
-        }
+        var reader = try SettingsReader(try JSONValue.load(path: path), path: path)
+        let configuration = RunConfiguration(
+            name: try reader.string("name"), corpus: try reader.string("corpus"),
+            tokenizer: try reader.choice("tokenizer", TokenizerKind.self), blockSize: try reader.int("blockSize", Limits.blockSize),
+            model: try reader.string("model"), order: try reader.int("order", Limits.order),
+            discountFallback: try reader.bool("discountFallback"), generations: try reader.int("generations", Limits.generations),
+            regime: try reader.choice("regime", Regime.self),
+            realFraction: reader.has("realFraction") ? try reader.double("realFraction", Limits.realFraction) : nil,
+            prompts: try reader.choice("prompts", PromptSource.self), beams: try reader.int("beams", Limits.beams),
+            repetitionPenalty: try reader.float("repetitionPenalty", Limits.repetitionPenalty),
+            newTokens: try reader.int("newTokens", Limits.newTokens),
+            seeds: try reader.distinctUnsignedList("seeds", count: Limits.seedCount))
+        try reader.finish()
         try configuration.validate(path: path)
         return configuration
     }
 
+    /// What the ranges of single keys cannot say.
     func validate(path: String) throws {
         func fail(_ problem: String) -> CollapseError { CollapseError(problem, path: path) }
         guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else { throw fail("name '\(name)' must be a plain directory name") }
         guard model == "ngram" else { throw fail("model '\(model)' is not available (known: ngram)") }
-        guard (2...6).contains(order) else { throw fail("order must be 2–6 (got \(order))") }
-        guard blockSize >= 2 else { throw fail("blockSize must be at least 2 (got \(blockSize))") }
-        guard generations >= 1 else { throw fail("generations must be at least 1 (got \(generations))") }
-        guard beams >= 1 else { throw fail("beams must be at least 1 (got \(beams))") }
-        guard repetitionPenalty > 0 else { throw fail("repetitionPenalty must be positive (got \(repetitionPenalty))") }
-        guard newTokens >= 1 else { throw fail("newTokens must be at least 1 (got \(newTokens))") }
-        guard !seeds.isEmpty, Set(seeds).count == seeds.count else { throw fail("seeds must be a non-empty list of distinct numbers") }
         switch regime {
         case .realFraction:
-            guard let gamma = realFraction else { throw fail("regime real-fraction needs realFraction (γ)") }
-            guard gamma >= 0 && gamma <= 1 else { throw fail("realFraction γ must be within [0, 1] (got \(gamma))") }
+            guard realFraction != nil else { throw fail("regime real-fraction needs realFraction (γ)") }
         case .replace, .accumulate:
             guard realFraction == nil else { throw fail("realFraction applies only to regime real-fraction") }
         }

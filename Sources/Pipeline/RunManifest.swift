@@ -3,13 +3,16 @@ import Storage
 
 /// A run's bookkeeping (`manifest.json`): which stages finished, the checksum of every file they
 /// wrote, and how long they took. Rewritten atomically after each stage, so a run killed at any
-/// moment resumes from its last finished stage.
+/// moment resumes from its last finished stage, and every reader can tell a damaged file.
 public struct RunManifest: Codable, Sendable, Equatable {
     public struct Stage: Codable, Sendable, Equatable {
         public var name: String
         /// File (relative to the run directory) → XXH64 of its bytes.
         public var outputs: [String: String]
         public var seconds: Double
+        /// True when the record was rebuilt from files that passed their own checks: the
+        /// timing is unknown (0).
+        public var rebuilt: Bool?
     }
 
     public var format = 1
@@ -17,41 +20,46 @@ public struct RunManifest: Codable, Sendable, Equatable {
     public var vocabularyHash: String
     /// Finished stages by key, e.g. "seed-1/gen-3/generate".
     public var stages: [String: Stage] = [:]
+    /// Files of the run as a whole (`config.json`, `metrics.tsv`) → XXH64 of their bytes.
+    public var files: [String: String]?
 
     static let fileName = "manifest.json"
+
+    init(configuration: RunConfiguration, vocabularyHash: String) {
+        self.configuration = configuration
+        self.vocabularyHash = vocabularyHash
+    }
 
     func save(in directory: String) throws {
         try FileSystem.writeText(try prettyJSON(self), to: "\(directory)/\(Self.fileName)")
     }
 
+    /// Reads a run's manifest; a damaged one is refused with the command that rebuilds it.
     static func load(in directory: String) throws -> RunManifest {
         let path = "\(directory)/\(fileName)"
         let bytes = try InputFile(path: path).readAll()
         do {
             return try JSONDecoder().decode(RunManifest.self, from: Data(bytes))
         } catch {
-            throw CollapseError("not a valid run manifest", path: path)
+            throw CollapseError("not a valid run manifest; rebuild it from the files on disk with `collapse run \(directory) --resume --rebuild-manifest` (or give the run's configuration file in place of the directory)", path: path)
         }
     }
-}
 
-/// XXH64 of a whole file, as 16 hex digits.
-func fileChecksum(_ path: String) throws -> String {
-    let file = try InputFile(path: path)
-    var hasher = XXHash64()
-    var buffer = [UInt8](repeating: 0, count: 1 << 20)
-    while true {
-        let count = try buffer.withUnsafeMutableBytes { try file.read(into: $0) }
-        if count == 0 { break }
-        buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+    /// The checksum the manifest records for a file of the run, if a finished stage (or the
+    /// run itself) wrote it.
+    func recordedChecksum(of file: String) -> String? {
+        if let checksum = files?[file] { return checksum }
+        return stages.values.lazy.compactMap { $0.outputs[file] }.first
     }
-    return hasher.finalize().hexDigits
-}
 
-/// JSON for files and people: indented, keys sorted (a dictionary's order varies from process
-/// to process; files must not), slashes unescaped, ending in a line break.
-func prettyJSON<Value: Encodable>(_ value: Value) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    /// Whether every file a finished stage recorded is on disk with its recorded bytes; the
+    /// first file that is not, otherwise.
+    func firstDamagedOutput(of key: String, in directory: String) -> String? {
+        guard let stage = stages[key] else { return nil }
+        for (file, checksum) in stage.outputs.sorted(by: { $0.key < $1.key }) {
+            let path = "\(directory)/\(file)"
+            if !FileSystem.exists(path) || (try? fileChecksum(path)) != checksum { return path }
+        }
+        return nil
+    }
 }

@@ -4,6 +4,7 @@ import Foundation
 import LanguageModeling
 import NGram
 import Reporting
+import Settings
 import Storage
 import Tokenization
 
@@ -43,6 +44,9 @@ public enum Stages {
     public static func generate<Model: LanguageModel>(model: Model, prompts: TrainingSequences, settings: DecodingSettings,
                                                       threads: Int, outputBase: String) throws -> GenerationReport {
         let count = prompts.count
+        try MemoryBudget.ensure(SyntheticCorpus.estimatedBytes(prompts: count, settings: settings, vocabularySize: model.vocabulary.count,
+                                                               threads: threads),
+                                for: "writing \(count) continuations of \(settings.newTokens) tokens with \(settings.beams) beams")
         let start = monotonicSeconds()
         let progress = ProgressReporter(stage: "generate", total: count, unit: "blocks")
         let continuations = SyntheticCorpus.continuations(of: prompts, model: model, settings: settings, threads: threads,

@@ -256,6 +256,32 @@ public enum FileSystem {
         try file.commit()
     }
 
+    /// Writes several files as one: `body` writes each under a temporary name beside its
+    /// destination (same suffix, so a writer that goes by the extension still sees it), and only
+    /// when all succeeded are they renamed into place. On any failure nothing earlier is replaced.
+    public static func writeTogether(_ paths: [String], _ body: ([String]) throws -> Void) throws {
+        for path in paths { try checkWritable(path) }
+        let temporary = paths.map { "\(parent(of: $0))/.tmp-\(getpid())-\(lastComponent(of: $0))" }
+        defer { for path in temporary { try? remove(path) } }
+        try body(temporary)
+        for (from, to) in zip(temporary, paths) { try move(from, to: to) }
+    }
+
+    /// Refuses, before any work, a destination whose directory is missing or not writable.
+    public static func checkWritable(_ path: String) throws {
+        let directory = parent(of: path)
+        guard isDirectory(directory) else { throw CollapseError("cannot write: no such directory \(directory)", path: path) }
+        guard !isDirectory(path) else { throw CollapseError("cannot write: is a directory", path: path) }
+        guard access(directory, W_OK) == 0 else { throw CollapseError("cannot write: \(systemMessage()) (\(directory))", path: path) }
+    }
+
+    /// The directory that holds `path` ("." for a bare name).
+    public static func parent(of path: String) -> String {
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+    }
+
     /// The last path component.
     public static func lastComponent(of path: String) -> String {
         String(path.split(separator: "/").last ?? Substring(path))

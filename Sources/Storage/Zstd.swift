@@ -175,4 +175,30 @@ public enum Zstd {
         let file = try InputFile(path: path)
         return path.hasSuffix(".zst") ? try ZstdInputStream(source: file) : file
     }
+
+    /// The whole content of a file (decompressed when its name ends in `.zst`), passed to
+    /// `body` in chunks of up to 1 MiB.
+    public static func forEachChunk(path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var source = try openReading(path: path)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            if count == 0 { return }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        }
+    }
+
+    /// The whole content of a file (decompressed when its name ends in `.zst`).
+    public static func readAll(path: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try forEachChunk(path: path) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// Bytes of a file's content (decompressed when its name ends in `.zst`).
+    public static func contentSize(path: String) throws -> Int {
+        var total = 0
+        try forEachChunk(path: path) { total += $0.count }
+        return total
+    }
 }

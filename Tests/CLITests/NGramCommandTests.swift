@@ -48,9 +48,9 @@ func ngramTrainingText() -> String {
         try expectOneLineError(["ngram", "score", "--model", "\(root)/none.mcngram", "--mode", "block", "--text", "\(root)/train.txt"],
                                mentioning: ["\(root)/none.mcngram", "no such file"])
         try expectOneLineError(["ngram", "train", "--order", "9", "--mode", "sentence", "--train", "\(root)/train.txt", "--out", "\(root)/x"],
-                               mentioning: ["order must be 2–6"])
+                               mentioning: ["--order must be within 2…6 (got 9)"])
         try expectOneLineError(["ngram", "train", "--order", "3", "--mode", "block", "--block-size", "0", "--train", "\(root)/train.txt", "--out", "\(root)/x"],
-                               mentioning: ["--block-size must be at least 2"])
+                               mentioning: ["--block-size must be within 2…1024 (got 0)"])
         try expectOneLineError(["ngram", "train", "--order", "3", "--mode", "block", "--corpus", root, "--tokenizer", "icu", "--out", "\(root)/x"],
                                mentioning: ["drop --tokenizer and --block-size"])
         try "garbage".write(toFile: "\(root)/bad.mcngram", atomically: true, encoding: .utf8)

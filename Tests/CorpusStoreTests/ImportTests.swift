@@ -72,7 +72,7 @@ import TestSupport
             #expect(!error.description.contains("\n"))
         }
         #expect(try snapshot(existing) == before, "the existing corpus changed")
-        #expect(try FileSystem.contents(of: "\(root)/Corpora") == ["tiny"], "staging files were left behind")
+        #expect(try FileSystem.contents(of: "\(root)/Corpora") == [".tiny.lock", "tiny"], "staging files were left behind")
     }
 
     func withExistingCorpus(_ body: (String) throws -> Void) throws {
@@ -119,7 +119,7 @@ import TestSupport
             try expectFailure("\(root)/good", root: root, options: options(), mentions: "already exists (use --force")
             let replaced = try CorpusImporter.importDirectory("\(root)/good", name: "tiny", root: "\(root)/Corpora", options: options(.icu, force: true))
             #expect(replaced.manifest.tokenizer == .icu)
-            #expect(try FileSystem.contents(of: "\(root)/Corpora") == ["tiny"])
+            #expect(try FileSystem.contents(of: "\(root)/Corpora") == [".tiny.lock", "tiny"])
         }
     }
 

@@ -117,7 +117,7 @@ func artifacts(_ directory: String) throws -> [String: [UInt8]] {
         #expect(text.split(separator: "\n").count == 2 + 3)
         #expect(text.contains("gamma test ppl") && text.contains("replace test ppl"))
         let tsv = RunDirectory.comparisonTSV(rows).split(separator: "\n")
-        #expect(tsv.count == 1 + 5 && tsv[0].hasPrefix("run\tgeneration\ttest_perplexity"))
+        #expect(tsv.count == 1 + 5 && tsv[0].hasPrefix("run\tgeneration\tseeds\ttest_perplexity"))
         let decoded = try JSONDecoder().decode([RunDirectory.ComparisonRow].self, from: Data(RunDirectory.comparisonJSON(rows).utf8))
         #expect(decoded == rows)
         let files = try RunDirectory.writeComparison(runs, to: "\(root)/comparison")
@@ -171,17 +171,13 @@ func artifacts(_ directory: String) throws -> [String: [UInt8]] {
     }
 
     @Test func realFractionDrawsAFreshSubsetEachGeneration() throws {
-        let root = try temporaryDirectory()
-        defer { try? FileSystem.remove(root) }
-        let corpus = try makeTinyCorpus(in: root)
-        let executor = try RunExecutor(configurationPath: try tinyConfiguration(corpus: corpus, in: root), runsRoot: root, resume: false, threads: 1)
-        let one = executor.realSubset(seed: 1, generation: 1, count: 1000, fraction: 0.1)
-        let two = executor.realSubset(seed: 1, generation: 2, count: 1000, fraction: 0.1)
+        let one = realSubset(seed: 1, generation: 1, count: 1000, fraction: 0.1)
+        let two = realSubset(seed: 1, generation: 2, count: 1000, fraction: 0.1)
         #expect(one.count { $0 } == 100 && two.count { $0 } == 100)
         #expect(one != two)
-        #expect(one == executor.realSubset(seed: 1, generation: 1, count: 1000, fraction: 0.1))
-        #expect(executor.realSubset(seed: 1, generation: 1, count: 10, fraction: 0).allSatisfy { !$0 })
-        #expect(executor.realSubset(seed: 1, generation: 1, count: 10, fraction: 1).allSatisfy { $0 })
+        #expect(one == realSubset(seed: 1, generation: 1, count: 1000, fraction: 0.1))
+        #expect(realSubset(seed: 1, generation: 1, count: 10, fraction: 0).allSatisfy { !$0 })
+        #expect(realSubset(seed: 1, generation: 1, count: 10, fraction: 1).allSatisfy { $0 })
     }
 }
 
@@ -213,8 +209,8 @@ func artifacts(_ directory: String) throws -> [String: [UInt8]] {
     }
 
     @Test func unknownKey() throws { try expectRefused(["temperature": 0.7], mentioning: "unknown key 'temperature'") }
-    @Test func gammaOutsideUnitInterval() throws { try expectRefused(["realFraction": 1.5], mentioning: "within [0, 1]") }
-    @Test func blockSizeBelowTwo() throws { try expectRefused(["blockSize": 1], mentioning: "blockSize must be at least 2") }
+    @Test func gammaOutsideUnitInterval() throws { try expectRefused(["realFraction": 1.5], mentioning: "realFraction must be within 0.0…1.0 (got 1.5)") }
+    @Test func blockSizeBelowTwo() throws { try expectRefused(["blockSize": 1], mentioning: "blockSize must be within 2…1024 (got 1)") }
     @Test func missingCorpus() throws { try expectRefused(["corpus": "/nonexistent/corpus"], mentioning: "no such corpus directory") }
     @Test func missingKey() throws { try expectRefused([:], mentioning: "missing key 'order'", removing: "order") }
     @Test func corpusTokenizerMismatch() throws { try expectRefused(["tokenizer": "icu"], mentioning: "the configuration says icu") }

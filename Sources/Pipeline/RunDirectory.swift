@@ -1,0 +1,82 @@
+import CorpusStore
+import Foundation
+import Reporting
+import Storage
+import Tokenization
+
+/// Reading a finished (or partial) run directory: its configuration, metrics and texts.
+public struct RunDirectory {
+    public let path: String
+    public let manifest: RunManifest
+
+    public init(path: String) throws {
+        guard FileSystem.isDirectory(path) else { throw CollapseError("no such run directory", path: path) }
+        self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        manifest = try RunManifest.load(in: self.path)
+    }
+
+    public var configuration: RunConfiguration { manifest.configuration }
+
+    /// The metrics of every finished generation of `seed`, in order, each checked against the
+    /// manifest: a damaged file is an error that says how to recompute it.
+    public func metrics(seed: UInt64) throws -> [GenerationMetrics] {
+        var result: [GenerationMetrics] = []
+        for k in 0..<configuration.generations {
+            guard let file = try verifiedPath("seed-\(seed)/gen-\(k)/metrics.json") else { break }
+            result.append(try Self.metrics(at: file))
+        }
+        return result
+    }
+
+    /// The metrics of every seed that finished at least one generation, by seed.
+    func finishedMetrics() throws -> [(seed: UInt64, metrics: [GenerationMetrics])] {
+        try configuration.seeds.map { ($0, try metrics(seed: $0)) }.filter { !$0.1.isEmpty }
+    }
+
+    /// The path of a run file, if a finished stage recorded it, after checking its bytes
+    /// against the manifest; nil for a file no finished stage wrote (not written yet).
+    func verifiedPath(_ file: String) throws -> String? {
+        guard let checksum = manifest.recordedChecksum(of: file) else { return nil }
+        let full = "\(path)/\(file)"
+        guard FileSystem.exists(full) else {
+            throw CollapseError("missing, although the run's manifest records it; recompute it with `collapse run \(path) --resume`", path: full)
+        }
+        guard try fileChecksum(full) == checksum else {
+            throw CollapseError("damaged: its checksum differs from the run's manifest; recompute it with `collapse run \(path) --resume`", path: full)
+        }
+        return full
+    }
+
+    static func metrics(at file: String) throws -> GenerationMetrics {
+        do {
+            return try JSONDecoder().decode(GenerationMetrics.self, from: Data(InputFile(path: file).readAll()))
+        } catch let error as CollapseError { throw error } catch {
+            throw CollapseError("not valid generation metrics", path: file)
+        }
+    }
+
+    /// Every metric of every finished generation in long format, for plotting elsewhere:
+    /// `run, seed, generation, metric, value` (TSV with a header).
+    public func longMetricsTable() throws -> String {
+        var text = "run\tseed\tgeneration\tmetric\tvalue\n"
+        for (seed, finished) in try finishedMetrics() {
+            for m in finished {
+                let rows: [(String, Double)] = [
+                    ("test_perplexity", m.testPerplexity), ("test_sentence_perplexity", m.testSentencePerplexity ?? .nan),
+                    ("p1", m.generated.p1), ("p5", m.generated.p5), ("p50", m.generated.p50), ("p95", m.generated.p95), ("p99", m.generated.p99),
+                    ("below_reference_p1", m.belowReferenceP1), ("above_reference_p99", m.aboveReferenceP99),
+                    ("tail_survival_1", m.corpus.tailSurvival.seenOnce ?? .nan), ("tail_survival_2_10", m.corpus.tailSurvival.seenTwoToTen ?? .nan),
+                    ("tail_survival_11_100", m.corpus.tailSurvival.seenElevenToHundred ?? .nan), ("distinct_types", Double(m.corpus.distinctTypes)),
+                    ("unigram_kl", m.corpus.unigramKL), ("distinct_1", m.corpus.distinct1), ("distinct_2", m.corpus.distinct2),
+                    ("distinct_3", m.corpus.distinct3), ("repeated_4gram_rate", m.corpus.repeatedFourGramRate),
+                    ("zstd_ratio", m.corpus.compressionRatio),
+                ]
+                // Undefined values (no such types in the real data) are written NA, as R and pandas read them.
+                for (name, value) in rows {
+                    text += "\(configuration.name)\t\(seed)\t\(m.generation)\t\(name)\t\(value.isNaN ? "NA" : "\(value)")\n"
+                }
+            }
+        }
+        return text
+    }
+}

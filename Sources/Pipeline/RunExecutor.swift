@@ -1,0 +1,203 @@
+import CorpusStore
+import Decoding
+import NGram
+import Foundation
+import LanguageModeling
+import Reporting
+import Settings
+import Storage
+import Tokenization
+
+/// How a run is started or continued.
+public struct RunOptions: Sendable {
+    /// Continue an existing run (skipping finished stages whose files are intact).
+    public var resume = false
+    /// Replace a damaged manifest by one rebuilt from the files that pass their own checks.
+    public var rebuildManifest = false
+    /// Recompute every evaluation from the stored models and corpora.
+    public var reevaluate = false
+    /// Worker threads (results never depend on it).
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    public init(resume: Bool = false, rebuildManifest: Bool = false, reevaluate: Bool = false,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.resume = resume
+        self.rebuildManifest = rebuildManifest
+        self.reevaluate = reevaluate
+        self.threads = threads
+    }
+}
+
+/// Runs the recursive pipeline of a configuration (SPEC §1, §2, §7), seed by seed and generation
+/// by generation: train model k on the regime's blocks, let it continue every prompt block
+/// (the corpus model k+1 learns from), and evaluate it.
+///
+/// Every file is written atomically and recorded with its checksum in the manifest after its
+/// stage; `resume` skips finished stages whose files still match, and recomputes (after saying
+/// so) any stage whose files are missing or damaged. While it lives, the executor holds the run
+/// directory's lock (no second writer) and a shared lock on the corpus (no replacement under it).
+public final class RunExecutor {
+    public let configuration: RunConfiguration
+    public let directory: String
+    let corpus: Corpus
+    let options: RunOptions
+    let log = StageLog("run")
+    var manifest: RunManifest
+    private let locks: [FileLock]
+
+    var threads: Int { options.threads }
+
+    /// Checks everything before touching the run directory: a bad configuration changes nothing.
+    public convenience init(configurationPath: String, runsRoot: String, resume: Bool, threads: Int,
+                            rebuildManifest: Bool = false) throws {
+        let configuration = try RunConfiguration.load(from: configurationPath)
+        try self.init(configuration: configuration, attributedTo: configurationPath, runsRoot: runsRoot,
+                      options: RunOptions(resume: resume || rebuildManifest, rebuildManifest: rebuildManifest, threads: threads))
+    }
+
+    /// Continues the run in `runDirectory` with the configuration its manifest records (or, when
+    /// rebuilding a damaged manifest, its `config.json`).
+    public convenience init(runDirectory: String, options: RunOptions) throws {
+        let directory = runDirectory.hasSuffix("/") ? String(runDirectory.dropLast()) : runDirectory
+        let configuration: RunConfiguration
+        do {
+            configuration = try RunManifest.load(in: directory).configuration
+        } catch where options.rebuildManifest {
+            configuration = try RunConfiguration.load(from: "\(directory)/config.json")
+        }
+        guard configuration.name == FileSystem.lastComponent(of: directory) else {
+            throw CollapseError("the run's configuration names another run ('\(configuration.name)')", path: directory)
+        }
+        var resumed = options
+        resumed.resume = true
+        try self.init(configuration: configuration, attributedTo: directory, runsRoot: FileSystem.parent(of: directory),
+                      options: resumed)
+    }
+
+    init(configuration: RunConfiguration, attributedTo source: String, runsRoot: String, options: RunOptions) throws {
+        let corpus: Corpus
+        do {
+            corpus = try Corpus(path: configuration.corpusPath)
+        } catch let error as CollapseError {
+            throw CollapseError("corpus '\(configuration.corpus)': \(error.description)", path: source)
+        }
+        guard corpus.manifest.tokenizer == configuration.tokenizer, corpus.manifest.blockSize == configuration.blockSize else {
+            throw CollapseError("corpus \(corpus.path) has \(corpus.manifest.tokenizer.rawValue) tokens in blocks of \(corpus.manifest.blockSize), the configuration says \(configuration.tokenizer.rawValue) and \(configuration.blockSize)", path: source)
+        }
+        try Self.checkMemory(configuration, corpus: corpus, path: source)
+        let directory = "\(runsRoot)/\(configuration.name)"
+        if FileSystem.exists("\(directory)/\(RunManifest.fileName)") && !options.resume {
+            throw CollapseError("run already exists (use --resume to continue it)", path: directory)
+        }
+        try FileSystem.createDirectory(runsRoot)
+        let runLock = try FileLock(path: "\(runsRoot)/.\(configuration.name).lock", exclusive: true, subject: directory,
+                                   purpose: "run \(configuration.name)")
+        let corpusLock = try Corpus.lock(corpus.path, exclusive: false, purpose: "run \(configuration.name)")
+        self.configuration = configuration
+        self.corpus = corpus
+        self.directory = directory
+        self.options = options
+        self.locks = [runLock, corpusLock]
+        manifest = RunManifest(configuration: configuration, vocabularyHash: corpus.vocabulary.hash.hexDigits)
+        if FileSystem.exists("\(directory)/\(RunManifest.fileName)") {
+            manifest = try existingManifest(attributedTo: source)
+        }
+    }
+
+    /// The manifest of the run being resumed, checked against this configuration and corpus.
+    private func existingManifest(attributedTo source: String) throws -> RunManifest {
+        let existing: RunManifest
+        do {
+            existing = try RunManifest.load(in: directory)
+        } catch where options.rebuildManifest {
+            return try rebuiltManifest()
+        }
+        guard existing.configuration == configuration else {
+            throw CollapseError("the run was started with a different configuration; use a new name", path: source)
+        }
+        guard existing.vocabularyHash == corpus.vocabulary.hash.hexDigits else {
+            throw CollapseError("corpus \(corpus.path) has another vocabulary than the run's", path: source)
+        }
+        return existing
+    }
+
+    /// Recomputes a run's metrics from its stored artifacts; returns the seconds it took.
+    /// Each generation's evaluation record is replaced only once its recomputation succeeded.
+    public static func recomputeMetrics(runDirectory: String, threads: Int) throws -> Double {
+        let executor = try RunExecutor(runDirectory: runDirectory, options: RunOptions(reevaluate: true, threads: threads))
+        let start = monotonicSeconds()
+        try executor.run()
+        return monotonicSeconds() - start
+    }
+
+    public func run() throws {
+        try FileSystem.createDirectory(directory)
+        try removeLeftovers(in: directory)
+        try writeRunFile("config.json", try prettyJSON(configuration))
+        try manifest.save(in: directory)
+
+        let shared = try SharedData(corpus: corpus, blockSize: configuration.blockSize)
+        for seed in configuration.seeds {
+            try runSeed(seed, shared)
+        }
+        try writeRunFile("metrics.tsv", try RunDirectory(path: directory).longMetricsTable())
+        try manifest.save(in: directory)
+        log.note("finished \(directory)")
+    }
+
+    func runSeed(_ seed: UInt64, _ shared: SharedData) throws {
+        var generationZero: NGramLanguageModel?
+        for k in 0..<configuration.generations {
+            let base = "seed-\(seed)/gen-\(k)"
+            try FileSystem.createDirectory("\(directory)/\(base)")
+            var model: NGramLanguageModel?
+            var training = TrainingBlocks(executor: self, shared: shared, seed: seed, generation: k)
+
+            let modelFile = "\(base)/\(Self.modelFileName)"
+            try stage("\(base)/train", outputs: [modelFile]) {
+                let blocks = try training.blocks()
+                log.note("seed \(seed) generation \(k): training order \(configuration.order) on \(blocks.count) blocks")
+                let trained = try trainModel(on: blocks)
+                try trained.save(to: "\(directory)/\(modelFile)")
+                model = trained
+            }
+            func current() throws -> NGramLanguageModel {
+                if let model { return model }
+                let loaded = try loadModel("\(directory)/\(modelFile)")
+                model = loaded
+                return loaded
+            }
+            if k == 0 { generationZero = try current() }
+
+            try stage("\(base)/generate", outputs: ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]) {
+                let prompts = configuration.prompts == .original ? shared.realBlocks
+                    : firstSequences(try training.blocks(), count: shared.realBlocks.count)
+                log.note("seed \(seed) generation \(k): continuing \(prompts.count) prompts")
+                _ = try Stages.generate(model: try current(), prompts: prompts, settings: decoding, threads: threads,
+                                        outputBase: "\(directory)/\(base)/corpus")
+            }
+
+            let outputs = ["\(base)/metrics.json", "\(base)/sequence-perplexity.tsv"] + (k == 0 ? ["\(base)/reference-perplexity.tsv"] : [])
+            try stage("\(base)/evaluate", outputs: outputs) {
+                guard let zero = generationZero else { throw CollapseError("generation 0 model missing", path: directory) }
+                log.note("seed \(seed) generation \(k): evaluating")
+                try evaluate(seed: seed, generation: k, model: try current(), generationZero: zero,
+                             trainingBlocks: try training.blocks().count, shared: shared)
+            }
+        }
+    }
+
+    var decoding: DecodingSettings {
+        DecodingSettings(beams: configuration.beams, repetitionPenalty: configuration.repetitionPenalty, newTokens: configuration.newTokens)
+    }
+
+    func readGenerated(seed: UInt64, generation: Int) throws -> [Int32] {
+        try Stages.readBlocks("\(directory)/seed-\(seed)/gen-\(generation)/corpus.blocks", vocabulary: corpus.vocabulary).ids
+    }
+
+    func firstSequences(_ all: TrainingSequences, count: Int) -> TrainingSequences {
+        var result = TrainingSequences()
+        all.forEach { if result.count < count { result.append($0) } }
+        return result
+    }
+}

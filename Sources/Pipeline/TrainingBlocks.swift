@@ -1,0 +1,73 @@
+import LanguageModeling
+import Storage
+
+/// The blocks model k of a seed learns from, assembled by the run's regime (SPEC §2) at most
+/// once: training, `previous` prompts and evaluation all ask for them, and under `accumulate`
+/// assembling them reads every earlier corpus.
+struct TrainingBlocks {
+    let executor: RunExecutor
+    let shared: SharedData
+    let seed: UInt64
+    let generation: Int
+    private var assembled: TrainingSequences?
+
+    init(executor: RunExecutor, shared: SharedData, seed: UInt64, generation: Int) {
+        self.executor = executor
+        self.shared = shared
+        self.seed = seed
+        self.generation = generation
+    }
+
+    mutating func blocks() throws -> TrainingSequences {
+        if let assembled { return assembled }
+        let blocks = try assemble()
+        assembled = blocks
+        return blocks
+    }
+
+    private func assemble() throws -> TrainingSequences {
+        let configuration = executor.configuration
+        if generation == 0 { return shared.realBlocks }
+        let previous = try executor.readGenerated(seed: seed, generation: generation - 1)
+        let width = configuration.newTokens, blockSize = configuration.blockSize
+        switch configuration.regime {
+        case .replace:
+            return Stages.blocks(previous, length: width)
+        case .realFraction:
+            let count = shared.realBlocks.count
+            let chosen = realSubset(seed: seed, generation: generation, count: count, fraction: configuration.realFraction ?? 0)
+            var result = TrainingSequences()
+            for index in 0..<count {
+                if chosen[index] {
+                    result.append(shared.real[(index * blockSize)..<((index + 1) * blockSize)])
+                } else {
+                    result.append(previous[(index * width)..<((index + 1) * width)])
+                }
+            }
+            return result
+        case .accumulate:
+            var result = shared.realBlocks
+            for earlier in 0..<generation {
+                let generated = try executor.readGenerated(seed: seed, generation: earlier)
+                for start in stride(from: 0, to: generated.count, by: width) {
+                    result.append(generated[start..<(start + width)])
+                }
+            }
+            return result
+        }
+    }
+}
+
+/// A fresh random subset of `fraction`·count block indices for (seed, generation): the real
+/// blocks of a `real-fraction` generation.
+func realSubset(seed: UInt64, generation: Int, count: Int, fraction: Double) -> [Bool] {
+    var random = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(generation))
+    var order = Array(0..<count)
+    for i in stride(from: count - 1, to: 0, by: -1) {
+        let j = Int(random.next() % UInt64(i + 1))
+        order.swapAt(i, j)
+    }
+    var chosen = [Bool](repeating: false, count: count)
+    for index in order.prefix(Int((fraction * Double(count)).rounded())) { chosen[index] = true }
+    return chosen
+}

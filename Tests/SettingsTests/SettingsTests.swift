@@ -1,0 +1,66 @@
+import Foundation
+import Storage
+import Testing
+@testable import Settings
+
+@Suite struct LimitTests {
+    @Test func valuesOutsideTheRangeAreRefusedNamingTheOption() throws {
+        #expect(Limits.beams.contains(1) && Limits.beams.contains(64) && !Limits.beams.contains(0) && !Limits.beams.contains(65))
+        #expect(!Limits.repetitionPenalty.contains(0) && Limits.repetitionPenalty.contains(100) && Limits.repetitionPenalty.contains(1e-3))
+        #expect(throws: CollapseError("--beams must be within 1…64 (got 100000)")) { try Limits.beams.check(100000, as: "--beams") }
+        #expect(throws: CollapseError("repetitionPenalty must be within (0.0, 100.0] (got 0.0)", path: "c.json")) {
+            try Limits.repetitionPenalty.check(0, as: "repetitionPenalty", path: "c.json")
+        }
+    }
+
+    /// The README's "Ranges" table lists every limit the code enforces, with the same range.
+    @Test func theReadmeTableListsEveryLimit() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("README.md")
+        let rows = try String(contentsOf: readme, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("|") }
+        for limit in Limits.table {
+            let row = rows.first { row in limit.names.allSatisfy { row.contains("`\($0)`") } }
+            #expect(row != nil, "no README row names \(limit.names)")
+            #expect(row?.contains(limit.range) == true, "README row for \(limit.names) lacks '\(limit.range)': \(row ?? "")")
+        }
+    }
+}
+
+@Suite struct SettingsReaderTests {
+    func reader(_ json: String) throws -> SettingsReader {
+        try SettingsReader(try JSONValue.parse(Array(json.utf8)), path: "c.json")
+    }
+
+    @Test func everyProblemNamesItsKey() throws {
+        var settings = try reader(#"{"beams": 2.5, "seeds": [1, 1], "name": 3, "model": {"order": 9}, "extra": true}"#)
+        #expect(throws: CollapseError("'beams' must be a whole number within 1…64 (got 2.5)", path: "c.json")) { try settings.int("beams", Limits.beams) }
+        #expect(throws: CollapseError("'seeds' lists a number twice", path: "c.json")) { try settings.distinctUnsignedList("seeds", count: Limits.seedCount) }
+        #expect(throws: CollapseError("'name' must be text in quotes (got 3)", path: "c.json")) { try settings.string("name") }
+        #expect(throws: CollapseError("missing key 'generations'", path: "c.json")) { try settings.int("generations", Limits.generations) }
+        var model = try settings.object("model")
+        #expect(throws: CollapseError("model.order must be within 2…6 (got 9)", path: "c.json")) { try model.int("order", Limits.order) }
+        #expect(throws: CollapseError("unknown key 'extra' (known: beams, generations, model, name, seeds)", path: "c.json")) { try settings.finish() }
+    }
+
+    @Test func wholeNumbersAreExactUpTo64Bits() throws {
+        var settings = try reader(#"{"seeds": [18446744073709551615, 0], "n": 64}"#)
+        #expect(try settings.distinctUnsignedList("seeds", count: Limits.seedCount) == [UInt64.max, 0])
+        #expect(try settings.int("n", Limits.newTokens) == 64)
+        try settings.finish()
+    }
+}
+
+@Suite struct MemoryBudgetTests {
+    @Test func sizesParseWithSuffixes() {
+        #expect(MemoryBudget.parseSize("1048576") == 1 << 20)
+        #expect(MemoryBudget.parseSize("512M") == 512 << 20)
+        #expect(MemoryBudget.parseSize(" 2g\n") == 2 << 30)
+        #expect(MemoryBudget.parseSize("lots") == nil && MemoryBudget.parseSize("-1") == nil)
+        #expect(MemoryBudget.describe(1536 << 20) == "1.5 GiB" && MemoryBudget.describe(300 << 20) == "300 MiB")
+    }
+
+    @Test func theSystemReportsAvailableMemory() throws {
+        let available = try #require(MemoryBudget.meminfoAvailable())
+        #expect(available > 1 << 20)
+    }
+}
