@@ -9,7 +9,7 @@ CORPORA      ?= Corpora
 COLLAPSE     := .build/release/collapse
 APT_PACKAGES := libicu-dev libzstd-dev libopenblas-dev zlib1g-dev pkg-config
 
-.PHONY: help setup packages build test bench corpus wikitext2 generations report clean
+.PHONY: help setup packages build test bench corpus wikitext2 generations report quick clean
 
 DEFAULT_RUN  := Runs/configs/wikitext2-ngram5-replace.json
 
@@ -20,6 +20,7 @@ help:
 	@echo "make corpus    import WikiText-2 into $(CORPORA)/wikitext-2 (from WIKITEXT2_DIR, else download)"
 	@echo "make generations  the default run: order-5 n-gram, ICU, 10 generations, replace (resumes if interrupted)"
 	@echo "make report   refresh Runs/<default run>/report.html"
+	@echo "make quick     a one-minute tour: 10% of WikiText-2, 3 seeds, 10 generations, report (REGIME=replace|gamma0.1|accumulate)"
 
 setup: packages build
 
@@ -70,6 +71,19 @@ generations: wikitext2
 	$(COLLAPSE) run $(DEFAULT_RUN) --resume
 	$(COLLAPSE) report Runs/$$(basename $(DEFAULT_RUN) .json)
 	$(COLLAPSE) compare Runs/$$(basename $(DEFAULT_RUN) .json)
+
+# A quick tour for people trying the tool: the first 10% of WikiText-2's lines, the default
+# model and settings, 3 seeds; one regime per run (REGIME=replace, gamma0.1 or accumulate).
+REGIME ?= replace
+QUICK_RUN := Runs/configs/quick-$(REGIME).json
+
+quick: build
+	@if $(COLLAPSE) corpus stats $(CORPORA)/wikitext-2-quick >/dev/null 2>&1; then echo "using $(CORPORA)/wikitext-2-quick"; \
+	elif [ -n "$(WIKITEXT2_DIR)" ]; then $(COLLAPSE) corpus import "$(WIKITEXT2_DIR)" --name wikitext-2-quick --fraction 0.1 --corpora $(CORPORA) --force; \
+	else $(COLLAPSE) corpus fetch wikitext-2 --name wikitext-2-quick --fraction 0.1 --corpora $(CORPORA) --force; fi
+	$(COLLAPSE) run $(QUICK_RUN) --resume
+	$(COLLAPSE) report Runs/$$(basename $(QUICK_RUN) .json)
+	$(COLLAPSE) compare Runs/$$(basename $(QUICK_RUN) .json)
 
 report: build
 	$(COLLAPSE) report Runs/$$(basename $(DEFAULT_RUN) .json)

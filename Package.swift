@@ -27,19 +27,21 @@ let package = Package(
             "Storage", "Tokenization", "Reporting",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .target(name: "LanguageModeling", dependencies: ["Storage", "Tokenization"]),
-        .target(name: "NGram", dependencies: ["Storage", "Tokenization", "LanguageModeling"]),
+        .target(name: "LanguageModeling", dependencies: ["Storage", "Tokenization", "Settings"]),
+        .target(name: "NGram", dependencies: ["Storage", "Tokenization", "Settings", "LanguageModeling"]),
+        // The one place that names every model family.
+        .target(name: "ModelFamilies", dependencies: ["LanguageModeling", "NGram"]),
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
-        .target(name: "Evaluation", dependencies: ["LanguageModeling"]),
-        .target(name: "Pipeline", dependencies: ["Settings", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "NGram", "Reporting", "Storage", "Tokenization"]),
-        .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "LanguageModeling", "Decoding", "Reporting"]),
+        .target(name: "Evaluation", dependencies: ["LanguageModeling", "Tokenization"]),
+        .target(name: "Pipeline", dependencies: ["Settings", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "ModelFamilies", "Reporting", "Storage", "Tokenization"]),
+        .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "LanguageModeling", "ModelFamilies", "Decoding", "Reporting"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
-            "CMalloc", "Settings", "Benchmarks", "Pipeline", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
+            "CMalloc", "Settings", "Benchmarks", "Pipeline", "ModelFamilies", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Helpers shared by the test targets (temporary directories, the WikiText-2 location).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CorpusStore", "LanguageModeling", "Settings", "Storage", "Tokenization"], path: "Tests/TestSupport"),
 
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Storage"]),
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "DecodingTests", dependencies: ["TestSupport", "Decoding", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LanguageModeling", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Evaluation", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
+        .testTarget(name: "ModelContractTests", dependencies: ["TestSupport", "LanguageModeling", "Decoding", "NGram", "Settings", "Storage", "Tokenization"]),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Decoding
+import ModelFamilies
 import Foundation
 import LanguageModeling
 import NGram
@@ -64,16 +65,21 @@ extension BenchmarkSuite {
         return results
     }
 
-    /// Beam-search generation as the pipeline runs it: an order-5 block model continues the first
-    /// 4,000 training blocks (5 beams, penalty 3.0, 64 new tokens) on every core; the full
-    /// generation time is projected from the rate.
+    /// Beam-search generation as the pipeline runs it, through the family registry: an order-5
+    /// block model trained on the training blocks continues the first 4,000 of them (5 beams,
+    /// penalty 3.0, 64 new tokens) on every core; the full generation time is projected from the rate.
     func measureGeneration(trainPath: String) throws -> [Measurement] {
-        let model = try NGramLanguageModel.train(textPath: trainPath, order: 5, mode: .block, tokenizer: .whitespace)
-        let blocks = try TrainingSequences.read(InputFile(path: trainPath), tokenizer: WhitespaceTokenizer(), vocabulary: model.vocabulary,
+        var counts = TokenCounts()
+        try TextScanner.scan(InputFile(path: trainPath), tokenizer: WhitespaceTokenizer(), into: &counts)
+        let vocabulary = try Vocabulary.build(from: counts, tokenizer: .whitespace)
+        let blocks = try TrainingSequences.read(InputFile(path: trainPath), tokenizer: WhitespaceTokenizer(), vocabulary: vocabulary,
                                                 mode: .block, unknownID: SpecialToken.unknown.id)
-        var prompts = TrainingSequences()
-        blocks.forEach { if prompts.count < 4_000 { prompts.append($0) } }
-        _ = model.topCandidates(1, after: [model.context(after: [])], penalty: 1, penalized: [TokenSet(capacity: model.vocabulary.count)])
+        let family = try FamilyRegistry.standard.family(named: "ngram")
+        let settings = JSONValue.object(["family": .string("ngram"), "order": .number("5"), "discountFallback": .bool(false)])
+        let model = try family.train(TrainingRequest(settings: settings, blocks: blocks, vocabulary: vocabulary))
+        let prompts = blocks.prefix(4_000)
+        // The decoding index is built on first use: outside the timing.
+        _ = BeamSearch.continuation(of: [], with: model, settings: DecodingSettings(beams: 1, newTokens: 1))
         let threads = ProcessInfo.processInfo.activeProcessorCount
         let seconds = try best {
             _ = SyntheticCorpus.continuations(of: prompts, model: model, settings: DecodingSettings(), threads: threads)

@@ -29,11 +29,14 @@ struct CorpusCommand: ParsableCommand {
         var maxSize: Int?
         @Flag(help: "Replace an existing corpus of the same name.")
         var force = false
+        @Option(help: "Import only the first fraction of each split's lines, e.g. 0.1 for a quick subset.")
+        var fraction = 1.0
 
         func validate() throws {
             try check(blockSize, Limits.blockSize, "--block-size")
             try check(minCount, Limits.minimumCount, "--min-count")
             if let maxSize { try check(maxSize, Limits.maximumVocabularySize, "--max-size") }
+            try check(fraction, Limits.fraction, "--fraction")
         }
 
         var options: ImportOptions {
@@ -43,6 +46,7 @@ struct CorpusCommand: ParsableCommand {
             options.minimumCount = minCount
             options.maximumVocabularySize = maxSize
             options.replaceExisting = force
+            options.fraction = fraction
             return options
         }
     }

@@ -1,7 +1,9 @@
 import ArgumentParser
+import CorpusStore
 import Decoding
 import Foundation
-import NGram
+import LanguageModeling
+import ModelFamilies
 import Pipeline
 import Reporting
 import Settings
@@ -12,7 +14,7 @@ struct GenerateCommand: ParsableCommand {
         abstract: "Continue every block of a block file with beam search; write the continuations as a corpus split.",
         discussion: "Writes <out>.blocks and <out>.txt.zst, one continuation per prompt block, in order. The model's vocabulary must be the prompts' (same corpus).")
 
-    @Option(help: "An n-gram model (ours or ARPA).")
+    @Option(help: "A model file of any family (\(FamilyRegistry.standard.names.joined(separator: ", "))); n-gram models also as ARPA.")
     var model: String
     @Option(help: "Prompt blocks: a .blocks file, e.g. Corpora/wikitext-2/train.blocks.")
     var prompts: String
@@ -26,6 +28,8 @@ struct GenerateCommand: ParsableCommand {
     var newTokens = 64
     @Option(help: "Worker threads (default: all cores). The output does not depend on it.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Prompts decoded together in lockstep. The output does not depend on it.")
+    var batch = 16
     @Option(help: "Continue only the first N prompts.")
     var limit: Int?
 
@@ -34,18 +38,19 @@ struct GenerateCommand: ParsableCommand {
         try check(penalty, Limits.repetitionPenalty, "--penalty")
         try check(newTokens, Limits.newTokens, "--new-tokens")
         try check(threads, Limits.threads, "--threads")
+        try check(batch, Limits.batch, "--batch")
         if let limit { try check(limit, Limits.promptLimit, "--limit") }
     }
 
     func run() throws {
         let log = StageLog("generate")
         log.note("loading \(model)")
-        let languageModel = try NGramLanguageModel.load(from: model)
-        let (ids, blockSize) = try Stages.readBlocks(prompts, vocabulary: languageModel.vocabulary, limit: limit)
-        log.note("continuing \(ids.count / blockSize) prompts on \(threads) threads")
-        let report = try Stages.generate(model: languageModel, prompts: Stages.blocks(ids, length: blockSize),
+        let languageModel = try FamilyRegistry.standard.load(from: model)
+        let blocks = try BlockFileReader(path: prompts, vocabulary: languageModel.vocabulary).blocks(limit: limit)
+        log.note("continuing \(blocks.count) prompts on \(threads) threads")
+        let report = try Stages.generate(model: languageModel, prompts: TrainingSequences(blocks),
                                          settings: DecodingSettings(beams: beams, repetitionPenalty: penalty, newTokens: newTokens),
-                                         threads: threads, outputBase: out)
+                                         threads: threads, batch: batch, outputBase: out)
         print("blocks: \(report.blocks)")
         print("seconds: \(Format.fixed(report.seconds, digits: 2))")
         print("blocks per second: \(Format.fixed(Double(report.blocks) / report.seconds, digits: 1))")

@@ -1,7 +1,8 @@
 import ArgumentParser
+import CorpusStore
 import LanguageModeling
 import NGram
-import Pipeline
+
 import Reporting
 import Settings
 import Storage
@@ -56,7 +57,10 @@ struct NGramCommand: ParsableCommand {
             let trained: NGramLanguageModel
             if let corpus {
                 log.note("training order \(order) on the blocks of \(corpus)")
-                trained = try Stages.trainNGram(corpusPath: corpus, order: order, discountFallback: discountFallback)
+                let opened = try Corpus(path: corpus)
+                trained = try NGramLanguageModel.train(sequences: TrainingSequences(try opened.blocks(.train).blocks()),
+                                                       vocabulary: opened.vocabulary, order: order, mode: .block,
+                                                       discountFallback: discountFallback)
             } else {
                 trained = try NGramLanguageModel.train(textPath: train!, order: order, mode: mode, tokenizer: tokenizer ?? .icu,
                                                        blockSize: blockSize ?? 64, discountFallback: discountFallback,

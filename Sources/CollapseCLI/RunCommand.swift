@@ -18,21 +18,20 @@ struct RunCommand: ParsableCommand {
     var rebuildManifest = false
     @Option(help: "Directory that holds runs (ignored when a run directory is given).")
     var runs = "Runs"
-    @Option(help: "Worker threads for generation (the output does not depend on it).")
+    @Option(help: "Worker threads (the output does not depend on it).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Prompts decoded together in lockstep (the output does not depend on it).")
+    var batch = 16
 
     func validate() throws {
         try check(threads, Limits.threads, "--threads")
+        try check(batch, Limits.batch, "--batch")
     }
 
     func run() throws {
-        let executor: RunExecutor
-        if FileSystem.isDirectory(config) {
-            executor = try RunExecutor(runDirectory: config, options: RunOptions(resume: true, rebuildManifest: rebuildManifest, threads: threads))
-        } else {
-            executor = try RunExecutor(configurationPath: config, runsRoot: runs, resume: resume, threads: threads,
-                                       rebuildManifest: rebuildManifest)
-        }
+        let options = RunOptions(resume: resume, rebuildManifest: rebuildManifest, threads: threads, batch: batch)
+        let executor = FileSystem.isDirectory(config) ? try RunExecutor(runDirectory: config, options: options)
+            : try RunExecutor(configurationPath: config, runsRoot: runs, options: options)
         try executor.run()
         print("run: \(executor.directory)")
     }

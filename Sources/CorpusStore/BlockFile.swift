@@ -206,11 +206,17 @@ public final class BlockFileReader {
     }
 
     /// All ids, block after block. Memory: O(tokens).
-    public func readAll() throws -> [Int32] {
+    /// The first `limit` blocks (all when nil), verified.
+    public func blocks(limit: Int? = nil) throws -> Blocks {
+        let wanted = min(limit ?? blockCount, blockCount)
         var ids: [Int32] = []
-        ids.reserveCapacity(header.blockCount * header.blockSize)
-        try forEachBlock { ids.append(contentsOf: $0) }
-        return ids
+        ids.reserveCapacity(wanted * blockSize)
+        var taken = 0
+        try forEachBlock { block in
+            if taken < wanted { ids.append(contentsOf: block) }
+            taken += 1
+        }
+        return Blocks(ids: ids, length: blockSize)
     }
 
     /// Reads the whole file only to check it.

@@ -40,6 +40,8 @@ public struct CorpusManifest: Codable, Sendable, Equatable {
     public var blockSize: Int
     public var vocabulary: VocabularyRecord
     public var splits: [SplitRecord]
+    /// The share of each split's lines imported (nil: all of them).
+    public var fraction: Double?
     /// XXH64 of the manifest's JSON written without this field.
     public var checksum: String?
 

@@ -13,6 +13,8 @@ public struct ImportOptions: Sendable {
     public var maximumVocabularySize: Int?
     /// Replace an existing corpus of the same name.
     public var replaceExisting = false
+    /// Import only the first fraction of each split's lines (rounded up): a quick subset.
+    public var fraction = 1.0
 
     public init() {}
 }
@@ -56,7 +58,10 @@ public enum CorpusImporter {
         }
         guard options.blockSize >= 2 else { throw CollapseError("block size must be at least 2 (got \(options.blockSize))") }
         guard options.minimumCount >= 1 else { throw CollapseError("minimum count must be at least 1 (got \(options.minimumCount))") }
-        let files = try WikiTextLayout.locate(in: source)
+        guard options.fraction > 0 && options.fraction <= 1 else { throw CollapseError("fraction must be within (0, 1] (got \(options.fraction))") }
+        let files = try WikiTextLayout.locate(in: source).mapValues { path in
+            SourceFile(path: path, lines: options.fraction == 1 ? nil : try keptLines(of: path, fraction: options.fraction))
+        }
         let destination = "\(root)/\(name)"
         if FileSystem.exists(destination) && !options.replaceExisting {
             throw CollapseError("already exists (use --force to replace it)", path: destination)
@@ -73,48 +78,22 @@ public enum CorpusImporter {
         var committed = false
         defer { if !committed { try? FileSystem.remove(staging) } }
 
-        let trainPath = files[.train]!
         var counts = TokenCounts()
-        try scan(trainPath, options.tokenizer, stage: "count train", into: &counts)
+        try scan(files[.train]!, options.tokenizer, stage: "count train", into: &counts)
         let vocabulary = try Vocabulary.build(
             from: counts, tokenizer: options.tokenizer,
             minimumCount: options.minimumCount, maximumSize: options.maximumVocabularySize)
         try vocabulary.save(to: "\(staging)/\(Corpus.vocabularyName)")
 
-        var records: [CorpusManifest.SplitRecord] = []
-        for split in Split.allCases {
-            let path = files[split]!
-            let writer = try SplitWriter(basePath: "\(staging)/\(split.rawValue)", vocabulary: vocabulary, blockSize: options.blockSize)
-            let encoder = BlockEncoder(vocabulary: vocabulary, blockSize: options.blockSize) { try writer.append($0) }
-            let statistics: TextStatistics
-            let encoded: BlockEncoder
-            if split == .train {
-                var sink = encoder
-                try scan(path, options.tokenizer, stage: "encode train", into: &sink)
-                encoded = sink
-                statistics = counts.statistics(blockSize: options.blockSize)
-            } else {
-                var sink = TeeSink(TokenCounts(), encoder)
-                try scan(path, options.tokenizer, stage: "encode \(split.rawValue)", into: &sink)
-                encoded = sink.second
-                statistics = sink.first.statistics(blockSize: options.blockSize)
-            }
-            guard encoded.blockCount > 0 else {
-                throw CollapseError(encoded.tokenCount == 0
-                    ? "no tokens: the corpus is empty"
-                    : "corpus shorter than one block: \(encoded.tokenCount) tokens, blocks have \(options.blockSize)", path: path)
-            }
-            try writer.finish()
-            let header = try BlockFileReader(path: "\(staging)/\(split.rawValue).blocks").header
-            records.append(.init(split: split, source: path, statistics: statistics,
-                                 unknownTokens: encoded.unknownCount, blocksChecksum: header.payloadChecksum.hexDigits))
+        let records = try Split.allCases.map { split in
+            try importSplit(split, from: files[split]!, into: staging, vocabulary: vocabulary, trainingCounts: counts, options: options)
         }
         let manifest = CorpusManifest(
             format: CorpusManifest.currentFormat, name: name, source: source, tokenizer: options.tokenizer,
             blockSize: options.blockSize,
             vocabulary: .init(hash: vocabulary.hash.hexDigits, size: vocabulary.count,
                               minimumCount: options.minimumCount, maximumSize: options.maximumVocabularySize),
-            splits: records, checksum: nil)
+            splits: records, fraction: options.fraction == 1 ? nil : options.fraction, checksum: nil)
         try FileSystem.writeText(try manifest.encoded(), to: "\(staging)/\(Corpus.manifestName)")
 
         // Swap the finished directory in; the old one (if replacing) is removed only afterwards.
@@ -126,6 +105,36 @@ public enum CorpusImporter {
         return try Corpus(path: destination)
     }
 
+    /// Encodes one split into `<staging>/<split>.blocks` and `.txt.zst`; the training split's
+    /// figures come from the counts its vocabulary was built from.
+    static func importSplit(_ split: Split, from file: SourceFile, into staging: String, vocabulary: Vocabulary,
+                            trainingCounts: TokenCounts, options: ImportOptions) throws -> CorpusManifest.SplitRecord {
+        let writer = try SplitWriter(basePath: "\(staging)/\(split.rawValue)", vocabulary: vocabulary, blockSize: options.blockSize)
+        let encoder = BlockEncoder(vocabulary: vocabulary, blockSize: options.blockSize) { try writer.append($0) }
+        let statistics: TextStatistics
+        let encoded: BlockEncoder
+        if split == .train {
+            var sink = encoder
+            try scan(file, options.tokenizer, stage: "encode train", into: &sink)
+            encoded = sink
+            statistics = trainingCounts.statistics(blockSize: options.blockSize)
+        } else {
+            var sink = TeeSink(TokenCounts(), encoder)
+            try scan(file, options.tokenizer, stage: "encode \(split.rawValue)", into: &sink)
+            encoded = sink.second
+            statistics = sink.first.statistics(blockSize: options.blockSize)
+        }
+        guard encoded.blockCount > 0 else {
+            throw CollapseError(encoded.tokenCount == 0
+                ? "no tokens: the corpus is empty"
+                : "corpus shorter than one block: \(encoded.tokenCount) tokens, blocks have \(options.blockSize)", path: file.path)
+        }
+        try writer.finish()
+        let header = try BlockFileReader(path: "\(staging)/\(split.rawValue).blocks").header
+        return .init(split: split, source: file.path, statistics: statistics,
+                     unknownTokens: encoded.unknownCount, blocksChecksum: header.payloadChecksum.hexDigits)
+    }
+
     /// Directories an import of `name` killed midway left behind. Only the holder of the
     /// corpus's lock calls this, so none of them belongs to a live import.
     static func removeStaleWork(of name: String, in root: String) throws {
@@ -135,11 +144,24 @@ public enum CorpusImporter {
         }
     }
 
-    static func scan<Sink: TokenSink>(_ path: String, _ tokenizer: TokenizerKind, stage: String, into sink: inout Sink) throws {
-        let file = try InputFile(path: path)
+    /// A split's text file, whole or its first `lines` lines.
+    struct SourceFile {
+        var path: String
+        var lines: Int?
+    }
+
+    /// The first `fraction` of a file's lines, rounded up.
+    static func keptLines(of path: String, fraction: Double) throws -> Int {
+        var file = try InputFile(path: path)
+        return Int((Double(try LinePrefixSource.lineCount(of: &file)) * fraction).rounded(.up))
+    }
+
+    static func scan<Sink: TokenSink>(_ source: SourceFile, _ tokenizer: TokenizerKind, stage: String, into sink: inout Sink) throws {
+        let file = try InputFile(path: source.path)
         let progress = ProgressReporter(stage: stage, total: file.size, unit: "B")
         var last = 0
-        try TextScanner.scan(file, tokenizer: try tokenizer.makeTokenizer(), into: &sink) { done in
+        let input: any ByteSource = source.lines.map { LinePrefixSource(file, lines: $0) } ?? file
+        try TextScanner.scan(input, tokenizer: try tokenizer.makeTokenizer(), into: &sink) { done in
             progress.advance(by: done - last)
             last = done
         }

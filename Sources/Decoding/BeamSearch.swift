@@ -29,50 +29,80 @@ public struct Continuation: Sendable, Equatable {
 /// best `beams` (beam, token) extensions survive; one beam is live at the first step; ties go
 /// to the lower beam, then the lower token id (the flattened index `topk` sees); the result is
 /// the best beam after the last step. `<s>`/`</s>` are never produced (the model excludes them).
+///
+/// Many prompts advance in lockstep: each step asks the decoder for every live row's best
+/// candidates at once, then tells it which row each new beam continues, so a model can do one
+/// batched computation per step and reorder its per-row state in place. A prompt's result
+/// depends only on that prompt, never on the others in the batch.
 public enum BeamSearch {
-    /// - Parameter candidates: the model's next-token candidates; the default is
-    ///   `LanguageModel.topCandidates`, tests pass a dense reference instead.
-    public static func continuation<Model: LanguageModel>(
-        of prompt: [Int32], with model: Model, settings: DecodingSettings,
-        candidates: ((Int, [Model.Context], Float, [TokenSet]) -> [[ScoredToken]])? = nil
-    ) -> Continuation {
-        typealias Beam = BeamState<Model.Context>
-        let vocabularySize = model.vocabulary.count
-        var beams = [Beam(context: model.context(after: prompt), penalized: TokenSet(prompt, capacity: vocabularySize),
-                          tokens: [], score: 0)]
+    /// - Parameters:
+    ///   - decoder: rows = one per prompt, in order (a model's `makeDecoder(prompts:)`, or its
+    ///     reference decoder).
+    ///   - vocabularySize: the capacity of the penalty sets.
+    /// - Complexity: per step, one decoder call over prompts × beams rows, plus
+    ///   O(prompts × beams² log beams) to rank the candidates.
+    public static func continuations(of prompts: [[Int32]], decoder: inout any StepDecoder, vocabularySize: Int,
+                                     settings: DecodingSettings) -> [Continuation] {
+        precondition(decoder.rowCount == prompts.count, "the decoder must start with one row per prompt")
         let width = max(1, settings.beams)
-        for _ in 0..<settings.newTokens {
-            let contexts = beams.map(\.context), sets = beams.map(\.penalized)
-            let proposals = candidates?(width, contexts, settings.repetitionPenalty, sets)
-                ?? model.topCandidates(width, after: contexts, penalty: settings.repetitionPenalty, penalized: sets)
-            // Each beam's own best `width` are enough: no more than that many can come from one beam.
-            var pool: [(score: Float, beam: Int, token: Int32)] = []
-            pool.reserveCapacity(beams.count * width)
-            for (beam, tokens) in proposals.enumerated() {
-                for token in tokens { pool.append((beams[beam].score + token.score, beam, token.id)) }
+        var beams = prompts.map { [BeamState(penalized: TokenSet($0, capacity: vocabularySize), tokens: [], score: 0)] }
+        var live = Array(prompts.indices)
+        for _ in 0..<settings.newTokens where !live.isEmpty {
+            let sets = live.flatMap { beams[$0].map(\.penalized) }
+            let proposals = decoder.topCandidates(width, penalty: settings.repetitionPenalty, penalized: sets)
+            var parents: [Int] = [], tokens: [Int32] = []
+            var stillLive: [Int] = []
+            var row = 0
+            for prompt in live {
+                let current = beams[prompt]
+                let chosen = best(width, of: proposals[row..<(row + current.count)], beams: current)
+                if !chosen.isEmpty {
+                    // A prompt with no candidate left (nothing generatable) keeps what it has.
+                    beams[prompt] = chosen.map { choice in
+                        var beam = current[choice.beam]
+                        beam.penalized.insert(choice.token)
+                        beam.tokens.append(choice.token)
+                        beam.score = choice.score
+                        return beam
+                    }
+                    parents += chosen.map { row + $0.beam }
+                    tokens += chosen.map(\.token)
+                    stillLive.append(prompt)
+                }
+                row += current.count
             }
-            pool.sort { a, b in
-                if a.score != b.score { return a.score > b.score }
-                if a.beam != b.beam { return a.beam < b.beam }
-                return a.token < b.token
-            }
-            guard !pool.isEmpty else { break }
-            beams = pool.prefix(width).map { choice in
-                var beam = beams[choice.beam]
-                beam.context = model.extending(beam.context, with: choice.token)
-                beam.penalized.insert(choice.token)
-                beam.tokens.append(choice.token)
-                beam.score = choice.score
-                return beam
-            }
+            live = stillLive
+            decoder.advance(parents: parents, tokens: tokens)
         }
-        return Continuation(tokens: beams[0].tokens, score: beams[0].score)
+        return beams.map { Continuation(tokens: $0[0].tokens, score: $0[0].score) }
+    }
+
+    /// One prompt through the model's own decoder.
+    public static func continuation(of prompt: [Int32], with model: any LanguageModel, settings: DecodingSettings) -> Continuation {
+        var decoder = model.makeDecoder(prompts: [prompt])
+        return continuations(of: [prompt], decoder: &decoder, vocabularySize: model.vocabulary.count, settings: settings)[0]
+    }
+
+    /// The best `width` (beam, token) extensions of one prompt's beams: by running score, then
+    /// the lower beam, then the lower token. Each beam's own best `width` are enough: no more
+    /// than that many can come from one beam.
+    static func best(_ width: Int, of proposals: ArraySlice<[ScoredToken]>, beams: [BeamState]) -> [(score: Float, beam: Int, token: Int32)] {
+        var pool: [(score: Float, beam: Int, token: Int32)] = []
+        pool.reserveCapacity(beams.count * width)
+        for (beam, candidates) in proposals.enumerated() {
+            for candidate in candidates { pool.append((beams[beam].score + candidate.score, beam, candidate.id)) }
+        }
+        pool.sort { a, b in
+            if a.score != b.score { return a.score > b.score }
+            if a.beam != b.beam { return a.beam < b.beam }
+            return a.token < b.token
+        }
+        return Array(pool.prefix(width))
     }
 }
 
 /// One live hypothesis.
-struct BeamState<Context> {
-    var context: Context
+struct BeamState {
     var penalized: TokenSet
     var tokens: [Int32]
     var score: Float

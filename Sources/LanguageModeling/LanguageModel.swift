@@ -1,30 +1,47 @@
 import Tokenization
 
-/// What decoding, scoring and the pipeline need from a language model, whatever its family.
+/// What decoding, scoring and the pipeline need from a trained model, whatever its family.
 ///
 /// Scores at this interface are natural-log probabilities (as `log_softmax` gives), with the
 /// repetition penalty of SPEC §4 applied by the model, since only it knows which candidates it
-/// can skip; sequence scores are log10 (KenLM's unit). Contexts always begin after `<s>`.
+/// can skip; sequence scores are log10 (KenLM's unit). Every context begins after `<s>`.
 public protocol LanguageModel: Sendable {
-    /// A model's state after a prefix: n-gram history, or a transformer's token window.
-    associatedtype Context: Sendable
-
     /// The ids the model reads and writes.
     var vocabulary: Vocabulary { get }
 
-    /// The context after `<s>` and then `tokens`.
-    func context(after tokens: [Int32]) -> Context
+    /// A lockstep decoder with one row per prompt: the fast path beam search uses.
+    func makeDecoder(prompts: [[Int32]]) -> any StepDecoder
 
-    /// `context` followed by `token`.
-    func extending(_ context: Context, with token: Int32) -> Context
+    /// The plain reference for `makeDecoder`: the same candidates, found by scoring the whole
+    /// vocabulary and sorting. Tests compare the two.
+    func makeReferenceDecoder(prompts: [[Int32]]) -> any StepDecoder
 
-    /// For each context, its k best next tokens: log p with the repetition penalty applied to the
-    /// ids in the matching `penalized` set; best first, ties to the lower id; never `<s>` or `</s>`.
-    /// Must equal scoring the whole vocabulary and sorting.
-    func topCandidates(_ k: Int, after contexts: [Context], penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]]
+    /// p(next | `<s>` prefix) over every outcome: the vocabulary's ids in order, then any
+    /// outcome the model has beyond them (an n-gram's unknown word). Sums to 1.
+    func nextTokenDistribution(after prefix: [Int32]) -> [Double]
 
-    /// Each sequence's score under the block or sentence convention.
+    /// Each sequence's score under the block or sentence convention (SPEC §3).
     func score(_ sequences: TrainingSequences, mode: SequenceMode) -> [SequenceScore]
 
+    /// Whether `score(_:mode: .sentence)` is meaningful (a model that knows `</s>`).
+    var scoresSentences: Bool { get }
+
     func save(to path: String) throws
+}
+
+/// Many decoding rows advanced one token at a time, in lockstep, so that a model can batch each
+/// step's work (one matrix product for all rows) and keep per-row state (an n-gram history, a
+/// transformer's key/value cache) that it reorders as beams fork and die.
+public protocol StepDecoder {
+    /// Rows currently decoded.
+    var rowCount: Int { get }
+
+    /// For each row, its `k` best next tokens: log p with the repetition penalty applied to
+    /// the ids in that row's `penalized` set; best first, ties to the lower id; never `<s>`
+    /// or `</s>`. Must equal scoring the whole vocabulary and sorting.
+    mutating func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]]
+
+    /// The next step's rows: row i continues the current row `parents[i]` with `tokens[i]`.
+    /// Rows may be forked (a parent listed twice) or dropped (not listed).
+    mutating func advance(parents: [Int], tokens: [Int32])
 }

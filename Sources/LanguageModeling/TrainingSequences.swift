@@ -74,3 +74,26 @@ struct SentenceCollector: TokenSink {
     }
 }
 
+
+extension TrainingSequences {
+    /// Each block as a sequence.
+    public init(_ blocks: Blocks) {
+        self.init()
+        tokens = blocks.ids
+        ends = (0..<blocks.count).map { ($0 + 1) * blocks.length }
+    }
+}
+
+extension TrainingSequences {
+    /// Sequence `index`.
+    public subscript(index: Int) -> ArraySlice<Int32> {
+        tokens[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+    }
+
+    /// The first `count` sequences (all of them when there are fewer).
+    public func prefix(_ count: Int) -> TrainingSequences {
+        var result = TrainingSequences()
+        for index in 0..<min(count, self.count) { result.append(self[index]) }
+        return result
+    }
+}

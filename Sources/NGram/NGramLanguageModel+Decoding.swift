@@ -1,3 +1,4 @@
+import Foundation
 import LanguageModeling
 import Synchronization
 import Tokenization
@@ -6,41 +7,67 @@ import Tokenization
 let naturalLogOf10 = Float(2.302585092994046)
 
 extension NGramLanguageModel: LanguageModel {
-    public typealias Context = NGramContext
-
-    public func context(after tokens: [Int32]) -> NGramContext {
-        model.context(after: tokens)
+    public func makeDecoder(prompts: [[Int32]]) -> any StepDecoder {
+        NGramDecoder(model: self, prompts: prompts, reference: false)
     }
 
-    public func extending(_ context: NGramContext, with token: Int32) -> NGramContext {
-        model.extending(context, with: token)
+    public func makeReferenceDecoder(prompts: [[Int32]]) -> any StepDecoder {
+        NGramDecoder(model: self, prompts: prompts, reference: true)
     }
 
-    /// Exact top-k from the next-token index (built on first use), converted to natural log
-    /// after the penalty — the same arithmetic as `denseTopCandidates`.
-    public func topCandidates(_ k: Int, after contexts: [NGramContext], penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
-        let index = nextTokenIndex
-        return zip(contexts, penalized).map { context, set in
-            index.topK(k, after: context, penalty: penalty, penalized: set).map { ScoredToken(id: $0.id, score: $0.score * naturalLogOf10) }
+    /// Ids the model never saw share the unknown word's probability, the last entry.
+    public func nextTokenDistribution(after prefix: [Int32]) -> [Double] {
+        let context = model.context(after: prefix)
+        var distribution = (0..<Int32(vocabulary.count)).map { word -> Double in
+            guard model.known[Int(word)], word != SpecialToken.startOfSequence.id else { return 0 }
+            return pow(10, Double(model.log10Probability(of: word, after: context)))
         }
-    }
-
-    /// The reference for `topCandidates`: the whole distribution, penalized, sorted.
-    public func denseTopCandidates(_ k: Int, after contexts: [NGramContext], penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
-        let index = nextTokenIndex
-        return zip(contexts, penalized).map { context, set in
-            index.denseTopKFromDistribution(k, after: context, penalty: penalty, penalized: set)
-                .map { ScoredToken(id: $0.id, score: $0.score * naturalLogOf10) }
-        }
+        distribution.append(pow(10, Double(model.log10Probability(of: unknownWordID, after: context))))
+        return distribution
     }
 
     public func score(_ sequences: TrainingSequences, mode: SequenceMode) -> [SequenceScore] {
         model.scoreAll(sequences, mode: mode)
     }
 
+    public var scoresSentences: Bool { true }
+
     /// Built once per model, on first use, shared by copies of the model.
     var nextTokenIndex: NextTokenIndex {
         decodingCache.index(for: model)
+    }
+}
+
+/// Decoding rows as n-gram histories: a fork copies the history, and each row's top-k comes
+/// from the exact next-token index (or, as the reference, from the whole distribution).
+struct NGramDecoder: StepDecoder {
+    let model: NGramLanguageModel
+    let index: NextTokenIndex
+    let reference: Bool
+    private var contexts: [NGramContext]
+
+    init(model: NGramLanguageModel, prompts: [[Int32]], reference: Bool) {
+        self.model = model
+        self.reference = reference
+        index = model.nextTokenIndex
+        contexts = prompts.map { model.model.context(after: $0) }
+    }
+
+    var rowCount: Int { contexts.count }
+
+    /// Scores are log10 until the penalty is applied and converted to natural log after it,
+    /// in the same arithmetic on both paths.
+    func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
+        zip(contexts, penalized).map { context, set in
+            let best = reference ? index.denseTopKFromDistribution(k, after: context, penalty: penalty, penalized: set)
+                : index.topK(k, after: context, penalty: penalty, penalized: set)
+            return best.map { ScoredToken(id: $0.id, score: $0.score * naturalLogOf10) }
+        }
+    }
+
+    mutating func advance(parents: [Int], tokens: [Int32]) {
+        let previous = contexts
+        contexts = zip(parents, tokens).map { parent, token in model.model.extending(previous[parent], with: token) }
     }
 }
 

@@ -1,3 +1,5 @@
+import LanguageModeling
+import ModelFamilies
 import Settings
 import Storage
 import Tokenization
@@ -20,6 +22,30 @@ public enum PromptSource: String, Codable, Sendable, CaseIterable {
     case previous
 }
 
+/// A configuration's `model` section: the family and its own settings, which only the family
+/// reads (everything else passes them through untouched).
+public struct ModelSection: Codable, Sendable, Equatable {
+    /// The whole section, `family` included, with the family's defaults filled in.
+    public var settings: JSONValue
+
+    public var family: String {
+        if case .object(let members) = settings, case .string(let name)? = members["family"] { return name }
+        return ""
+    }
+
+    public init(settings: JSONValue) {
+        self.settings = settings
+    }
+
+    public init(from decoder: any Decoder) throws {
+        settings = try JSONValue(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try settings.encode(to: encoder)
+    }
+}
+
 /// A run's configuration file (`Runs/configs/*.json`). Unknown keys are errors.
 public struct RunConfiguration: Codable, Sendable, Equatable {
     public var name: String
@@ -28,12 +54,8 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
     /// Must match the corpus's tokenizer and block size.
     public var tokenizer: TokenizerKind
     public var blockSize: Int
-    /// Model family; `ngram` for now.
-    public var model: String
-    /// n-gram order (2–6).
-    public var order: Int
-    /// Use 0.5/1/1.5 where counts are too irregular for the discount formula (KenLM's fallback).
-    public var discountFallback: Bool
+    /// The model family and its settings, e.g. `{"family": "ngram", "order": 5}`.
+    public var model: ModelSection
     /// Generations including generation 0.
     public var generations: Int
     public var regime: Regime
@@ -48,13 +70,12 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
 
     /// Reads and checks a configuration before anything is touched; every problem is one line
     /// naming the file and the key.
-    public static func load(from path: String) throws -> RunConfiguration {
+    public static func load(from path: String, registry: FamilyRegistry = .standard) throws -> RunConfiguration {
         var reader = try SettingsReader(try JSONValue.load(path: path), path: path)
         let configuration = RunConfiguration(
             name: try reader.string("name"), corpus: try reader.string("corpus"),
             tokenizer: try reader.choice("tokenizer", TokenizerKind.self), blockSize: try reader.int("blockSize", Limits.blockSize),
-            model: try reader.string("model"), order: try reader.int("order", Limits.order),
-            discountFallback: try reader.bool("discountFallback"), generations: try reader.int("generations", Limits.generations),
+            model: try modelSection(&reader, registry: registry), generations: try reader.int("generations", Limits.generations),
             regime: try reader.choice("regime", Regime.self),
             realFraction: reader.has("realFraction") ? try reader.double("realFraction", Limits.realFraction) : nil,
             prompts: try reader.choice("prompts", PromptSource.self), beams: try reader.int("beams", Limits.beams),
@@ -66,11 +87,25 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
         return configuration
     }
 
+    /// The `model` object, read by its family. A flat `"model": "ngram"` with top-level family
+    /// keys is an earlier version's form: refused with the nested form spelled out.
+    static func modelSection(_ reader: inout SettingsReader, registry: FamilyRegistry) throws -> ModelSection {
+        let value = try reader.value("model")
+        if case .string(let family) = value {
+            var nested = "\"family\": \"\(family)\""
+            for key in ["order", "discountFallback"] where reader.has(key) {
+                nested += ", \"\(key)\": \((try? reader.value(key).brief) ?? "")"
+            }
+            throw reader.failure("'model' must be an object naming its family and settings, e.g. \"model\": {\(nested)} (the flat form is from an earlier version)")
+        }
+        var section = try reader.object("model")
+        return ModelSection(settings: try registry.modelSection(&section).settings)
+    }
+
     /// What the ranges of single keys cannot say.
     func validate(path: String) throws {
         func fail(_ problem: String) -> CollapseError { CollapseError(problem, path: path) }
         guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else { throw fail("name '\(name)' must be a plain directory name") }
-        guard model == "ngram" else { throw fail("model '\(model)' is not available (known: ngram)") }
         switch regime {
         case .realFraction:
             guard realFraction != nil else { throw fail("regime real-fraction needs realFraction (γ)") }
@@ -81,4 +116,56 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
 
     /// The corpus path, relative paths taken from the working directory.
     public var corpusPath: String { corpus }
+}
+
+extension RunConfiguration {
+    private enum CodingKeys: String, CodingKey {
+        case name, corpus, tokenizer, blockSize, model, generations, regime, realFraction, prompts, beams, repetitionPenalty, newTokens, seeds
+        // An earlier version's flat model keys, read from old runs' manifests.
+        case order, discountFallback
+    }
+
+    /// Reads a configuration a run recorded, the flat form of earlier versions included (its
+    /// `order` and `discountFallback` move into the model section).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        corpus = try container.decode(String.self, forKey: .corpus)
+        tokenizer = try container.decode(TokenizerKind.self, forKey: .tokenizer)
+        blockSize = try container.decode(Int.self, forKey: .blockSize)
+        if let family = try? container.decode(String.self, forKey: .model) {
+            model = ModelSection(settings: .object([
+                "family": .string(family),
+                "order": .number("\(try container.decode(Int.self, forKey: .order))"),
+                "discountFallback": .bool(try container.decode(Bool.self, forKey: .discountFallback)),
+            ]))
+        } else {
+            model = try container.decode(ModelSection.self, forKey: .model)
+        }
+        generations = try container.decode(Int.self, forKey: .generations)
+        regime = try container.decode(Regime.self, forKey: .regime)
+        realFraction = try container.decodeIfPresent(Double.self, forKey: .realFraction)
+        prompts = try container.decode(PromptSource.self, forKey: .prompts)
+        beams = try container.decode(Int.self, forKey: .beams)
+        repetitionPenalty = try container.decode(Float.self, forKey: .repetitionPenalty)
+        newTokens = try container.decode(Int.self, forKey: .newTokens)
+        seeds = try container.decode([UInt64].self, forKey: .seeds)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(corpus, forKey: .corpus)
+        try container.encode(tokenizer, forKey: .tokenizer)
+        try container.encode(blockSize, forKey: .blockSize)
+        try container.encode(model, forKey: .model)
+        try container.encode(generations, forKey: .generations)
+        try container.encode(regime, forKey: .regime)
+        try container.encodeIfPresent(realFraction, forKey: .realFraction)
+        try container.encode(prompts, forKey: .prompts)
+        try container.encode(beams, forKey: .beams)
+        try container.encode(repetitionPenalty, forKey: .repetitionPenalty)
+        try container.encode(newTokens, forKey: .newTokens)
+        try container.encode(seeds, forKey: .seeds)
+    }
 }

@@ -1,3 +1,4 @@
+import Evaluation
 import CorpusStore
 import Foundation
 import Reporting

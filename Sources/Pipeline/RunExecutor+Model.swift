@@ -1,19 +1,15 @@
 import Decoding
-import NGram
-import Storage
 import LanguageModeling
+import Storage
 
 extension RunExecutor {
-    /// A generation's model file.
-    static let modelFileName = "model.mcngram"
-
-    func trainModel(on blocks: TrainingSequences) throws -> NGramLanguageModel {
-        try NGramLanguageModel.train(sequences: blocks, vocabulary: corpus.vocabulary, order: configuration.order,
-                                     mode: .block, discountFallback: configuration.discountFallback)
+    /// A generation's model file, relative to the run directory.
+    func modelFile(seed: UInt64, generation: Int) -> String {
+        "seed-\(seed)/gen-\(generation)/\(family.modelFileName)"
     }
 
-    func loadModel(_ path: String) throws -> NGramLanguageModel {
-        let model = try NGramLanguageModel.load(from: path)
+    func loadModel(_ path: String) throws -> any LanguageModel {
+        let model = try family.load(from: path)
         guard model.vocabulary.hash == corpus.vocabulary.hash else {
             throw CollapseError("the model's vocabulary is not the corpus's", path: path)
         }
@@ -21,17 +17,18 @@ extension RunExecutor {
     }
 
     /// Bytes the largest stage of the run will hold, estimated before it starts.
-    static func estimatedPeakBytes(_ configuration: RunConfiguration, realBlocks: Int) -> Int {
+    static func estimatedPeakBytes(_ configuration: RunConfiguration, family: any ModelFamily, realBlocks: Int, vocabularySize: Int) -> Int {
         let blockBytes = realBlocks * configuration.blockSize * MemoryLayout<Int32>.size
         let generatedBytes = realBlocks * configuration.newTokens * MemoryLayout<Int32>.size
         // Under `accumulate` the last generation learns from the real blocks and every corpus before it.
         let trainingTokens = configuration.regime == .accumulate
             ? realBlocks * (configuration.blockSize + (configuration.generations - 1) * configuration.newTokens)
             : realBlocks * max(configuration.blockSize, configuration.newTokens)
-        let training = NGramModel.estimatedTrainingBytes(tokens: trainingTokens, order: configuration.order)
+        let training = family.estimatedTrainingBytes(settings: configuration.model.settings, tokens: trainingTokens,
+                                                     vocabularySize: vocabularySize)
         let decoding = DecodingSettings(beams: configuration.beams, repetitionPenalty: configuration.repetitionPenalty,
                                         newTokens: configuration.newTokens)
-        let generation = SyntheticCorpus.estimatedBytes(prompts: realBlocks, settings: decoding, vocabularySize: 1 << 16, threads: 256)
+        let generation = SyntheticCorpus.estimatedBytes(prompts: realBlocks, settings: decoding, vocabularySize: vocabularySize, threads: 256)
         return 3 * blockBytes + generatedBytes + trainingTokens * MemoryLayout<Int32>.size + max(training, generation)
     }
 }

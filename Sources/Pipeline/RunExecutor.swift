@@ -1,8 +1,9 @@
 import CorpusStore
 import Decoding
-import NGram
+import Evaluation
 import Foundation
 import LanguageModeling
+import ModelFamilies
 import Reporting
 import Settings
 import Storage
@@ -18,13 +19,19 @@ public struct RunOptions: Sendable {
     public var reevaluate = false
     /// Worker threads (results never depend on it).
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Prompts decoded together in lockstep (results never depend on it).
+    public var batch = 16
+    /// The model families a configuration may name.
+    public var registry = FamilyRegistry.standard
 
     public init(resume: Bool = false, rebuildManifest: Bool = false, reevaluate: Bool = false,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, batch: Int = 16, registry: FamilyRegistry = .standard) {
         self.resume = resume
         self.rebuildManifest = rebuildManifest
         self.reevaluate = reevaluate
         self.threads = threads
+        self.batch = batch
+        self.registry = registry
     }
 }
 
@@ -40,6 +47,8 @@ public final class RunExecutor {
     public let configuration: RunConfiguration
     public let directory: String
     let corpus: Corpus
+    /// The configuration's model family.
+    let family: any ModelFamily
     let options: RunOptions
     let log = StageLog("run")
     var manifest: RunManifest
@@ -48,11 +57,15 @@ public final class RunExecutor {
     var threads: Int { options.threads }
 
     /// Checks everything before touching the run directory: a bad configuration changes nothing.
-    public convenience init(configurationPath: String, runsRoot: String, resume: Bool, threads: Int,
-                            rebuildManifest: Bool = false) throws {
-        let configuration = try RunConfiguration.load(from: configurationPath)
-        try self.init(configuration: configuration, attributedTo: configurationPath, runsRoot: runsRoot,
-                      options: RunOptions(resume: resume || rebuildManifest, rebuildManifest: rebuildManifest, threads: threads))
+    public convenience init(configurationPath: String, runsRoot: String, options: RunOptions) throws {
+        let configuration = try RunConfiguration.load(from: configurationPath, registry: options.registry)
+        var options = options
+        options.resume = options.resume || options.rebuildManifest
+        try self.init(configuration: configuration, attributedTo: configurationPath, runsRoot: runsRoot, options: options)
+    }
+
+    public convenience init(configurationPath: String, runsRoot: String, resume: Bool, threads: Int) throws {
+        try self.init(configurationPath: configurationPath, runsRoot: runsRoot, options: RunOptions(resume: resume, threads: threads))
     }
 
     /// Continues the run in `runDirectory` with the configuration its manifest records (or, when
@@ -63,7 +76,7 @@ public final class RunExecutor {
         do {
             configuration = try RunManifest.load(in: directory).configuration
         } catch where options.rebuildManifest {
-            configuration = try RunConfiguration.load(from: "\(directory)/config.json")
+            configuration = try RunConfiguration.load(from: "\(directory)/config.json", registry: options.registry)
         }
         guard configuration.name == FileSystem.lastComponent(of: directory) else {
             throw CollapseError("the run's configuration names another run ('\(configuration.name)')", path: directory)
@@ -75,6 +88,7 @@ public final class RunExecutor {
     }
 
     init(configuration: RunConfiguration, attributedTo source: String, runsRoot: String, options: RunOptions) throws {
+        let family = try options.registry.family(named: configuration.model.family, path: source)
         let corpus: Corpus
         do {
             corpus = try Corpus(path: configuration.corpusPath)
@@ -84,7 +98,7 @@ public final class RunExecutor {
         guard corpus.manifest.tokenizer == configuration.tokenizer, corpus.manifest.blockSize == configuration.blockSize else {
             throw CollapseError("corpus \(corpus.path) has \(corpus.manifest.tokenizer.rawValue) tokens in blocks of \(corpus.manifest.blockSize), the configuration says \(configuration.tokenizer.rawValue) and \(configuration.blockSize)", path: source)
         }
-        try Self.checkMemory(configuration, corpus: corpus, path: source)
+        try Self.checkMemory(configuration, family: family, corpus: corpus, path: source)
         let directory = "\(runsRoot)/\(configuration.name)"
         if FileSystem.exists("\(directory)/\(RunManifest.fileName)") && !options.resume {
             throw CollapseError("run already exists (use --resume to continue it)", path: directory)
@@ -95,6 +109,7 @@ public final class RunExecutor {
         let corpusLock = try Corpus.lock(corpus.path, exclusive: false, purpose: "run \(configuration.name)")
         self.configuration = configuration
         self.corpus = corpus
+        self.family = family
         self.directory = directory
         self.options = options
         self.locks = [runLock, corpusLock]
@@ -136,7 +151,7 @@ public final class RunExecutor {
         try writeRunFile("config.json", try prettyJSON(configuration))
         try manifest.save(in: directory)
 
-        let shared = try SharedData(corpus: corpus, blockSize: configuration.blockSize)
+        let shared = try SharedData(corpus: corpus)
         for seed in configuration.seeds {
             try runSeed(seed, shared)
         }
@@ -146,42 +161,51 @@ public final class RunExecutor {
     }
 
     func runSeed(_ seed: UInt64, _ shared: SharedData) throws {
-        var generationZero: NGramLanguageModel?
+        var models: [Int: any LanguageModel] = [:]
+        /// Model k: kept from its training stage, or loaded (and checked) from its file.
+        func model(_ k: Int) throws -> any LanguageModel {
+            if let model = models[k] { return model }
+            let loaded = try loadModel("\(directory)/\(modelFile(seed: seed, generation: k))")
+            models[k] = loaded
+            return loaded
+        }
         for k in 0..<configuration.generations {
             let base = "seed-\(seed)/gen-\(k)"
             try FileSystem.createDirectory("\(directory)/\(base)")
-            var model: NGramLanguageModel?
             var training = TrainingBlocks(executor: self, shared: shared, seed: seed, generation: k)
-
-            let modelFile = "\(base)/\(Self.modelFileName)"
-            try stage("\(base)/train", outputs: [modelFile]) {
-                let blocks = try training.blocks()
-                log.note("seed \(seed) generation \(k): training order \(configuration.order) on \(blocks.count) blocks")
-                let trained = try trainModel(on: blocks)
-                try trained.save(to: "\(directory)/\(modelFile)")
-                model = trained
+            let file = modelFile(seed: seed, generation: k)
+            try stage("\(base)/train", outputs: [file]) {
+                let request = TrainingRequest(
+                    settings: configuration.model.settings, blocks: try training.blocks(), vocabulary: corpus.vocabulary,
+                    validation: shared.validation, seed: seed, threads: threads,
+                    earlierModel: { earlier in
+                        guard k > 0 else { return nil }
+                        switch earlier {
+                        case .generationZero: return try model(0)
+                        case .previous: return try model(k - 1)
+                        }
+                    },
+                    workDirectory: "\(directory)/\(base)/work",
+                    note: { [log] in log.note("seed \(seed) generation \(k): \($0)") })
+                let trained = try family.train(request)
+                try trained.save(to: "\(directory)/\(file)")
+                models[k] = trained
             }
-            func current() throws -> NGramLanguageModel {
-                if let model { return model }
-                let loaded = try loadModel("\(directory)/\(modelFile)")
-                model = loaded
-                return loaded
-            }
-            if k == 0 { generationZero = try current() }
+            // Only generation 0 and the newest model are needed from here on.
+            models = models.filter { $0.key == 0 || $0.key >= k - 1 }
 
             try stage("\(base)/generate", outputs: ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]) {
                 let prompts = configuration.prompts == .original ? shared.realBlocks
-                    : firstSequences(try training.blocks(), count: shared.realBlocks.count)
+                    : try training.blocks().prefix(shared.realBlocks.count)
                 log.note("seed \(seed) generation \(k): continuing \(prompts.count) prompts")
-                _ = try Stages.generate(model: try current(), prompts: prompts, settings: decoding, threads: threads,
+                _ = try Stages.generate(model: try model(k), prompts: prompts, settings: decoding, threads: threads, batch: options.batch,
                                         outputBase: "\(directory)/\(base)/corpus")
             }
 
             let outputs = ["\(base)/metrics.json", "\(base)/sequence-perplexity.tsv"] + (k == 0 ? ["\(base)/reference-perplexity.tsv"] : [])
             try stage("\(base)/evaluate", outputs: outputs) {
-                guard let zero = generationZero else { throw CollapseError("generation 0 model missing", path: directory) }
                 log.note("seed \(seed) generation \(k): evaluating")
-                try evaluate(seed: seed, generation: k, model: try current(), generationZero: zero,
+                try evaluate(seed: seed, generation: k, model: try model(k), generationZero: try model(0),
                              trainingBlocks: try training.blocks().count, shared: shared)
             }
         }
@@ -191,13 +215,9 @@ public final class RunExecutor {
         DecodingSettings(beams: configuration.beams, repetitionPenalty: configuration.repetitionPenalty, newTokens: configuration.newTokens)
     }
 
-    func readGenerated(seed: UInt64, generation: Int) throws -> [Int32] {
-        try Stages.readBlocks("\(directory)/seed-\(seed)/gen-\(generation)/corpus.blocks", vocabulary: corpus.vocabulary).ids
-    }
-
-    func firstSequences(_ all: TrainingSequences, count: Int) -> TrainingSequences {
-        var result = TrainingSequences()
-        all.forEach { if result.count < count { result.append($0) } }
-        return result
+    /// The corpus generation `generation` of `seed` wrote, checked against the manifest.
+    func readGenerated(seed: UInt64, generation: Int) throws -> Blocks {
+        let path = try verifiedPath("seed-\(seed)/gen-\(generation)/corpus.blocks")
+        return try BlockFileReader(path: path, vocabulary: corpus.vocabulary).blocks()
     }
 }

@@ -1,4 +1,5 @@
 import CorpusStore
+import LanguageModeling
 import Reporting
 import Settings
 import Storage
@@ -61,7 +62,7 @@ extension RunExecutor {
         for seed in configuration.seeds {
             for k in 0..<configuration.generations {
                 let base = "seed-\(seed)/gen-\(k)"
-                let model = "\(base)/\(Self.modelFileName)"
+                let model = modelFile(seed: seed, generation: k)
                 guard (try? loadModel("\(directory)/\(model)")) != nil else { break }
                 try record("\(base)/train", [model], in: &rebuilt)
                 let outputs = ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]
@@ -90,9 +91,9 @@ extension RunExecutor {
     }
 
     /// Refuses a configuration whose largest stage would not fit in memory.
-    static func checkMemory(_ configuration: RunConfiguration, corpus: Corpus, path: String) throws {
+    static func checkMemory(_ configuration: RunConfiguration, family: any ModelFamily, corpus: Corpus, path: String) throws {
         let realBlocks = corpus.manifest.record(for: .train)?.statistics.blocks ?? 0
-        try MemoryBudget.ensure(estimatedPeakBytes(configuration, realBlocks: realBlocks),
+        try MemoryBudget.ensure(estimatedPeakBytes(configuration, family: family, realBlocks: realBlocks, vocabularySize: corpus.vocabulary.count),
                                 for: "the run (its largest generation, \(realBlocks) blocks)", path: path)
     }
 }

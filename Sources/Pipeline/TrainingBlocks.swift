@@ -1,5 +1,6 @@
 import LanguageModeling
 import Storage
+import Tokenization
 
 /// The blocks model k of a seed learns from, assembled by the run's regime (SPEC §2) at most
 /// once: training, `previous` prompts and evaluation all ask for them, and under `accumulate`
@@ -29,29 +30,20 @@ struct TrainingBlocks {
         let configuration = executor.configuration
         if generation == 0 { return shared.realBlocks }
         let previous = try executor.readGenerated(seed: seed, generation: generation - 1)
-        let width = configuration.newTokens, blockSize = configuration.blockSize
         switch configuration.regime {
         case .replace:
-            return Stages.blocks(previous, length: width)
+            return TrainingSequences(previous)
         case .realFraction:
-            let count = shared.realBlocks.count
+            let count = shared.real.count
             let chosen = realSubset(seed: seed, generation: generation, count: count, fraction: configuration.realFraction ?? 0)
             var result = TrainingSequences()
-            for index in 0..<count {
-                if chosen[index] {
-                    result.append(shared.real[(index * blockSize)..<((index + 1) * blockSize)])
-                } else {
-                    result.append(previous[(index * width)..<((index + 1) * width)])
-                }
-            }
+            for index in 0..<count { result.append(chosen[index] ? shared.real[index] : previous[index]) }
             return result
         case .accumulate:
             var result = shared.realBlocks
             for earlier in 0..<generation {
                 let generated = try executor.readGenerated(seed: seed, generation: earlier)
-                for start in stride(from: 0, to: generated.count, by: width) {
-                    result.append(generated[start..<(start + width)])
-                }
+                for index in 0..<generated.count { result.append(generated[index]) }
             }
             return result
         }

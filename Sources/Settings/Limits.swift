@@ -25,6 +25,10 @@ public enum Limits {
         reason: "rarer training tokens become <unk>")
     public static let maximumVocabularySize = Limit<Int>(["--max-size"], 5...16_777_216,
         reason: "the 4 special tokens and at least one word; ids are stored in at most 4 bytes")
+    public static let batch = Limit<Int>(["--batch"], 1...4096,
+        reason: "prompts decoded together in lockstep; results never depend on it")
+    public static let fraction = Limit<Double>(["--fraction"], 0...1, includesLower: false,
+        reason: "the share of each split's lines a corpus import keeps")
     public static let repeats = Limit<Int>(["--repeats"], 1...100,
         reason: "bench repetitions (the best is reported)")
     public static let kinds = Limit<Int>(["--limit (compare-tokenizers)"], 1...100_000,
@@ -32,10 +36,11 @@ public enum Limits {
 
     /// Every limit as a README row: names, range, reason.
     public static var table: [(names: [String], range: String, reason: String)] {
-        let integers: [Limit<Int>] = [beams, newTokens, blockSize, order, threads, generations, seedCount, promptLimit,
+        let integers: [Limit<Int>] = [beams, newTokens, blockSize, order, threads, batch, generations, seedCount, promptLimit,
                                       minimumCount, maximumVocabularySize, repeats, kinds]
         return integers.map { ($0.names, $0.rangeText, $0.reason) }
             + [(repetitionPenalty.names, repetitionPenalty.rangeText, repetitionPenalty.reason),
-               (realFraction.names, realFraction.rangeText, realFraction.reason)]
+               (realFraction.names, realFraction.rangeText, realFraction.reason),
+               (fraction.names, fraction.rangeText, fraction.reason)]
     }
 }

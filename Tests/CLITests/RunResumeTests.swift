@@ -17,7 +17,7 @@ func tinyRunSetup(in root: String) throws -> String {
                                      "--block-size", "16", "--corpora", "\(root)/Corpora"], environment: ["COLLAPSE_QUIET": "1"])
     guard imported.status == 0 else { throw CocoaError(.fileWriteUnknown) }
     let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Runs/configs/tiny.json")
+        .appendingPathComponent("Tests/Fixtures/tiny.json")
     var object = try JSONSerialization.jsonObject(with: Data(contentsOf: shipped)) as! [String: Any]
     object["corpus"] = "\(root)/Corpora/tiny"
     let config = "\(root)/tiny.json"

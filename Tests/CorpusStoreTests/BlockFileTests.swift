@@ -97,7 +97,7 @@ import TestSupport
         try writer.finish()
         let reader = try BlockFileReader(path: path, vocabulary: large)
         #expect(reader.header.idWidth == 4)
-        #expect(try reader.readAll() == block)
+        #expect(try reader.blocks().ids == block)
     }
 
     @Test func smallVocabulariesStoreTwoBytesPerId() {

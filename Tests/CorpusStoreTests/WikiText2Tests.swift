@@ -28,7 +28,7 @@ struct WikiText2Tests {
         #expect(try corpus.blocks(.train).blockCount == 32_432)
 
         // The stored blocks are the token stream, in order.
-        let ids = try corpus.blocks(.test).readAll()
+        let ids = try corpus.blocks(.test).blocks().ids
         let text = try InputFile.readText(path: "\(wikiText2Directory!)/test.txt")
         let expected = text.split(separator: "\n").flatMap { line -> [String] in
             // White_Space on scalars: splitting Characters would glue a space to a following

@@ -24,14 +24,14 @@ func toyModel() throws -> NGramLanguageModel {
 
 /// Σ of penalized natural-log probabilities of `tokens` after `prompt`, computed step by step.
 func pathScore(_ model: NGramLanguageModel, prompt: [Int32], tokens: [Int32], penalty: Float) -> Float {
-    var context = model.context(after: prompt)
+    var context = model.model.context(after: prompt)
     var seen = TokenSet(prompt, capacity: model.vocabulary.count)
     var total: Float = 0
     for token in tokens {
         let log10 = model.model.log10Probability(of: token, after: context)
         total += (seen.contains(token) ? penalize(log10, penalty) : log10) * naturalLogOf10
         seen.insert(token)
-        context = model.extending(context, with: token)
+        context = model.model.extending(context, with: token)
     }
     return total
 }
@@ -69,7 +69,8 @@ func pathScore(_ model: NGramLanguageModel, prompt: [Int32], tokens: [Int32], pe
         var context = prompt
         for token in greedy.tokens {
             let penalized = TokenSet(context, capacity: model.vocabulary.count)
-            let best = model.denseTopCandidates(1, after: [model.context(after: context)], penalty: 3, penalized: [penalized])[0][0]
+            var reference = model.makeReferenceDecoder(prompts: [context])
+            let best = reference.topCandidates(1, penalty: 3, penalized: [penalized])[0][0]
             #expect(token == best.id)
             context.append(token)
         }
@@ -106,17 +107,20 @@ struct WikiTextBeamSearchTests {
         let prompts = spread
         let settings = DecodingSettings()
         let mismatches = Mutex500()
+        // Batches of 25 in lockstep on the fast path and on the reference; the fast path also one
+        // prompt at a time.
         DispatchQueue.concurrentPerform(iterations: 20) { chunk in
-            for prompt in prompts[(chunk * 25)..<((chunk + 1) * 25)] {
-                let fast = BeamSearch.continuation(of: prompt, with: model, settings: settings)
-                let dense = BeamSearch.continuation(of: prompt, with: model, settings: settings) { k, contexts, penalty, sets in
-                    model.denseTopCandidates(k, after: contexts, penalty: penalty, penalized: sets)
-                }
-                if fast != dense { mismatches.add() }
-                #expect(fast.tokens.count == 64)
+            let batch = Array(prompts[(chunk * 25)..<((chunk + 1) * 25)])
+            var fastDecoder = model.makeDecoder(prompts: batch), referenceDecoder = model.makeReferenceDecoder(prompts: batch)
+            let fast = BeamSearch.continuations(of: batch, decoder: &fastDecoder, vocabularySize: model.vocabulary.count, settings: settings)
+            let dense = BeamSearch.continuations(of: batch, decoder: &referenceDecoder, vocabularySize: model.vocabulary.count, settings: settings)
+            for (index, prompt) in batch.enumerated() {
+                if fast[index] != dense[index] { mismatches.add() }
+                if chunk % 5 == 0, BeamSearch.continuation(of: prompt, with: model, settings: settings) != fast[index] { mismatches.add() }
+                #expect(fast[index].tokens.count == 64)
             }
         }
-        #expect(mismatches.count == 0, "\(mismatches.count) of 500 continuations differ from the dense reference")
+        #expect(mismatches.count == 0, "\(mismatches.count) continuations differ from the dense reference or the unbatched path")
     }
 }
 

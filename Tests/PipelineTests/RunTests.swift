@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import CorpusStore
+@testable import Evaluation
 @testable import LanguageModeling
 @testable import NGram
 @testable import Pipeline
@@ -9,28 +10,10 @@ import TestSupport
 @testable import Tokenization
 
 
-/// A WikiText-style directory of skewed random words, imported as a whitespace corpus with
-/// 16-token blocks; returns the corpus path.
-func makeTinyCorpus(in root: String) throws -> String {
-    var state: UInt64 = 2024
-    func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
-    try FileSystem.createDirectory("\(root)/source")
-    for (split, lines) in [("train", 500), ("valid", 60), ("test", 60)] {
-        let text = (0..<lines).map { _ in
-            (0..<(3 + next() % 12)).map { _ in "w\((next() % 120) * (next() % 120) / 120)" }.joined(separator: " ")
-        }.joined(separator: "\n") + "\n"
-        try FileSystem.writeText(text, to: "\(root)/source/\(split).txt")
-    }
-    var options = ImportOptions()
-    options.tokenizer = .whitespace
-    options.blockSize = 16
-    return try CorpusImporter.importDirectory("\(root)/source", name: "tiny", root: "\(root)/Corpora", options: options).path
-}
-
 /// The shipped tiny configuration, pointed at `corpus`, with overrides.
 func tinyConfiguration(corpus: String, in root: String, _ overrides: [String: Any] = [:]) throws -> String {
     let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Runs/configs/tiny.json")
+        .appendingPathComponent("Tests/Fixtures/tiny.json")
     var object = try JSONSerialization.jsonObject(with: Data(contentsOf: shipped)) as! [String: Any]
     object["corpus"] = corpus
     for (key, value) in overrides { object[key] = value }
@@ -212,32 +195,11 @@ func artifacts(_ directory: String) throws -> [String: [UInt8]] {
     @Test func gammaOutsideUnitInterval() throws { try expectRefused(["realFraction": 1.5], mentioning: "realFraction must be within 0.0…1.0 (got 1.5)") }
     @Test func blockSizeBelowTwo() throws { try expectRefused(["blockSize": 1], mentioning: "blockSize must be within 2…1024 (got 1)") }
     @Test func missingCorpus() throws { try expectRefused(["corpus": "/nonexistent/corpus"], mentioning: "no such corpus directory") }
-    @Test func missingKey() throws { try expectRefused([:], mentioning: "missing key 'order'", removing: "order") }
+    @Test func missingKey() throws { try expectRefused(["model": ["family": "ngram"]], mentioning: "missing key 'model.order'") }
+    @Test func flatModelKeysOfAnEarlierVersion() throws {
+        try expectRefused(["model": "ngram", "order": 3, "discountFallback": true],
+                          mentioning: "'model' must be an object naming its family and settings, e.g. \"model\": {\"family\": \"ngram\", \"order\": 3, \"discountFallback\": true}")
+    }
     @Test func corpusTokenizerMismatch() throws { try expectRefused(["tokenizer": "icu"], mentioning: "the configuration says icu") }
     @Test func changedConfigurationOnResume() throws { try expectRefused(["beams": 4], mentioning: "different configuration") }
-}
-
-@Suite struct PerplexityStatisticsTests {
-    @Test func percentilesInterpolateBetweenOrderStatistics() {
-        // Sorted 10, 20, …, 110 (11 values): rank p/100·10.
-        let summary = PerplexitySummary([110, 10, 30, 20, 50, 40, 60, 80, 70, 90, 100])
-        #expect(summary.count == 11)
-        #expect(abs(summary.p1 - 11) < 1e-12)    // rank 0.1
-        #expect(abs(summary.p5 - 15) < 1e-12)    // rank 0.5
-        #expect(summary.p50 == 60)               // rank 5
-        #expect(abs(summary.p95 - 105) < 1e-12)  // rank 9.5
-        #expect(abs(summary.p99 - 109) < 1e-12)  // rank 9.9
-        #expect(PerplexitySummary([7]).p1 == 7 && PerplexitySummary([7]).p99 == 7)
-    }
-
-    @Test func histogramBinsLog10PerplexityOnSharedEdges() {
-        // Bins of 0.05 over [0, 5): 10 → log10 1.0 → bin 20; 1 → bin 0; 10⁶ and 0.1 clamp to the ends.
-        let histogram = LogPerplexityHistogram([10, 10, 1, 1_000_000, 0.1, 1.2])
-        #expect(histogram.counts.count == 100)
-        #expect(histogram.counts[20] == 2)
-        #expect(histogram.counts[0] == 2)   // 1 and 0.1 (clamped)
-        #expect(histogram.counts[99] == 1)  // 10⁶ (clamped)
-        #expect(histogram.counts[1] == 1)   // log10 1.2 = 0.079
-        #expect(histogram.counts.reduce(0, +) == 6)
-    }
 }

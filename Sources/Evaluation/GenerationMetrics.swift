@@ -1,4 +1,4 @@
-import Evaluation
+
 
 /// One generation's evaluation (`gen-k/metrics.json`).
 public struct GenerationMetrics: Codable, Sendable, Equatable {

@@ -1,0 +1,72 @@
+import Settings
+import Storage
+import Tokenization
+
+/// A kind of language model the pipeline can train, store and load: the n-gram, the
+/// transformer. Everything outside a family's own module reaches it through this interface and
+/// a `FamilyRegistry`, so a new family is one new module plus one registry line.
+public protocol ModelFamily: Sendable {
+    /// The `family` of a configuration's model section, e.g. `ngram`.
+    var name: String { get }
+    /// The model's file in a generation directory, e.g. `model.mcngram`.
+    var modelFileName: String { get }
+
+    /// Reads the family's own keys of a model section (`family` is already read) and returns
+    /// the whole section with every default filled in, so that a run records every setting.
+    func normalizedSettings(_ section: inout SettingsReader) throws -> JSONValue
+
+    /// Bytes training on `tokens` tokens will take at its peak, estimated before it starts.
+    func estimatedTrainingBytes(settings: JSONValue, tokens: Int, vocabularySize: Int) -> Int
+
+    /// Trains a model.
+    func train(_ request: TrainingRequest) throws -> any LanguageModel
+
+    /// Loads a model file of this family, checking its integrity.
+    func load(from path: String) throws -> any LanguageModel
+
+    /// Whether `path` looks like one of this family's model files (its magic or extension).
+    func recognizes(path: String) -> Bool
+}
+
+/// Everything a family trains from.
+public struct TrainingRequest: @unchecked Sendable {
+    /// The normalized model section of the configuration.
+    public var settings: JSONValue
+    /// The blocks to learn (a regime's mix of real and generated data).
+    public var blocks: TrainingSequences
+    public var vocabulary: Vocabulary
+    /// Real validation blocks (for choosing a checkpoint; a family may ignore them).
+    public var validation: TrainingSequences
+    public var seed: UInt64
+    public var threads: Int
+    /// Earlier models of the same run, for a family that starts from one (fine-tuning);
+    /// nil where there is none (generation 0).
+    public var earlierModel: (EarlierModel) throws -> (any LanguageModel)?
+    /// A directory the family may keep work in (checkpoints to resume from), or nil.
+    public var workDirectory: String?
+    /// Told when a stage of training starts or ends, for a line on stderr.
+    public var note: (String) -> Void
+
+    public init(settings: JSONValue, blocks: TrainingSequences, vocabulary: Vocabulary, validation: TrainingSequences = TrainingSequences(),
+                seed: UInt64 = 0, threads: Int = 1, earlierModel: @escaping (EarlierModel) throws -> (any LanguageModel)? = { _ in nil },
+                workDirectory: String? = nil,
+                note: @escaping (String) -> Void = { _ in }) {
+        self.settings = settings
+        self.blocks = blocks
+        self.vocabulary = vocabulary
+        self.validation = validation
+        self.seed = seed
+        self.threads = threads
+        self.earlierModel = earlierModel
+        self.workDirectory = workDirectory
+        self.note = note
+    }
+}
+
+/// Which earlier model of a run a family may start training from.
+public enum EarlierModel: Sendable {
+    /// The run's generation 0 (the analogue of the paper's pre-trained start).
+    case generationZero
+    /// The model of the generation before this one.
+    case previous
+}
