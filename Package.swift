@@ -3,6 +3,8 @@ import PackageDescription
 
 // One library module per concern; the `collapse` executable only parses arguments.
 // System libraries come in through SwiftPM system-library (or thin C) targets.
+let nativeCPU: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]
+
 let package = Package(
     name: "ModelCollapse",
     products: [
@@ -18,6 +20,7 @@ let package = Package(
         .target(name: "CICUWords", linkerSettings: [.linkedLibrary("icuuc")]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         .target(name: "Storage", dependencies: ["CZstd"]),
         .target(name: "Reporting"),
@@ -29,6 +32,11 @@ let package = Package(
         ]),
         .target(name: "LanguageModeling", dependencies: ["Storage", "Tokenization", "Settings"]),
         .target(name: "NGram", dependencies: ["Storage", "Tokenization", "Settings", "LanguageModeling"]),
+        // Numeric code is built for the machine it runs on: SIMD with FMA and wide vectors
+        // (the default x86-64 baseline turns SIMD fused multiply-adds into library calls).
+        .target(name: "NeuralNetworks", dependencies: ["COpenBLAS", "Storage"], swiftSettings: nativeCPU),
+        .target(name: "GPT2", dependencies: ["NeuralNetworks", "LanguageModeling", "Settings", "Storage", "Tokenization", "Reporting"],
+                swiftSettings: nativeCPU),
         // The one place that names every model family.
         .target(name: "ModelFamilies", dependencies: ["LanguageModeling", "NGram"]),
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
@@ -53,6 +61,8 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LanguageModeling", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Evaluation", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "ModelContractTests", dependencies: ["TestSupport", "LanguageModeling", "Decoding", "NGram", "Settings", "Storage", "Tokenization"]),
+        .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "NeuralNetworks", "TestSupport", "Storage", "Tokenization", "LanguageModeling"],
+                    swiftSettings: nativeCPU),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage"]),
     ]
 )

@@ -1,0 +1,56 @@
+import NeuralNetworks
+
+/// Every intermediate result of one forward pass over `batch` sequences of `length` tokens that
+/// the backward pass needs, and the scratch gradients it uses; allocated once per shape and
+/// reused step after step (the [tokens × vocabulary] logits above all).
+final class Activations<T: Scalar> {
+    struct Block {
+        let ln1, ln1Mean, ln1Rstd, qkv, attention, attentionOut, residual2: TensorBuffer<T>
+        let ln2, ln2Mean, ln2Rstd, fc, fcGelu, output: TensorBuffer<T>
+    }
+
+    let batch: Int
+    let length: Int
+    let encoded: TensorBuffer<T>
+    let blocks: [Block]
+    let lnf, lnfMean, lnfRstd: TensorBuffer<T>
+    /// Logits, overwritten by their gradient in a training pass.
+    let logits: TensorBuffer<T>
+    let losses: TensorBuffer<T>
+    let ids: UnsafeMutablePointer<Int32>
+    let targets: UnsafeMutablePointer<Int32>
+    /// Scratch gradients of the running residual stream and of each block's intermediates.
+    let dResidual, dNorm, dQKV, dAttention, dFC, dFCPre: TensorBuffer<T>
+
+    init(_ configuration: GPT2Configuration, batch: Int, length: Int) {
+        self.batch = batch
+        self.length = length
+        let n = batch * length, c = configuration.width
+        func buffer(_ count: Int) -> TensorBuffer<T> { TensorBuffer(count: count) }
+        encoded = buffer(n * c)
+        blocks = (0..<configuration.layers).map { _ in
+            Block(ln1: buffer(n * c), ln1Mean: buffer(n), ln1Rstd: buffer(n), qkv: buffer(3 * n * c),
+                  attention: buffer(batch * configuration.heads * length * length), attentionOut: buffer(n * c), residual2: buffer(n * c),
+                  ln2: buffer(n * c), ln2Mean: buffer(n), ln2Rstd: buffer(n), fc: buffer(4 * n * c), fcGelu: buffer(4 * n * c),
+                  output: buffer(n * c))
+        }
+        lnf = buffer(n * c)
+        lnfMean = buffer(n)
+        lnfRstd = buffer(n)
+        logits = buffer(n * configuration.vocabularySize)
+        losses = buffer(n)
+        ids = .allocate(capacity: n)
+        targets = .allocate(capacity: n)
+        dResidual = buffer(n * c)
+        dNorm = buffer(n * c)
+        dQKV = buffer(3 * n * c)
+        dAttention = buffer(n * c)
+        dFC = buffer(4 * n * c)
+        dFCPre = buffer(4 * n * c)
+    }
+
+    deinit {
+        ids.deallocate()
+        targets.deallocate()
+    }
+}
