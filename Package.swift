@@ -42,9 +42,10 @@ let package = Package(
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
         .target(name: "Evaluation", dependencies: ["LanguageModeling", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["Settings", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "ModelFamilies", "Reporting", "Storage", "Tokenization"]),
-        .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "LanguageModeling", "ModelFamilies", "Decoding", "Reporting"]),
+        .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "GPT2", "NeuralNetworks", "LanguageModeling", "ModelFamilies", "Decoding", "Reporting"],
+                exclude: ["Reference"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
-            "CMalloc", "Settings", "Benchmarks", "Pipeline", "ModelFamilies", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
+            "CMalloc", "Settings", "Benchmarks", "Pipeline", "ModelFamilies", "GPT2", "NeuralNetworks", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LanguageModeling", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Evaluation", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "ModelContractTests", dependencies: ["TestSupport", "LanguageModeling", "Decoding", "NGram", "Settings", "Storage", "Tokenization"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"], swiftSettings: nativeCPU),
         .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "NeuralNetworks", "TestSupport", "Storage", "Tokenization", "LanguageModeling"],
                     swiftSettings: nativeCPU),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage"]),

@@ -28,6 +28,15 @@ public struct BenchmarkResults: Codable, Sendable {
     public var repeats: Int
     public var measurements: [Measurement]
 
+    public init(date: String, corpus: String, icuVersion: String, zstdVersion: String, repeats: Int, measurements: [Measurement]) {
+        self.date = date
+        self.corpus = corpus
+        self.icuVersion = icuVersion
+        self.zstdVersion = zstdVersion
+        self.repeats = repeats
+        self.measurements = measurements
+    }
+
     public func rendered() -> String {
         var table = TextTable(header: ["stage", "metric", "value", "unit"])
         for m in measurements {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Benchmarks
+import CorpusStore
 import Foundation
 import Pipeline
 import Settings
@@ -17,16 +18,37 @@ struct BenchCommand: ParsableCommand {
     var repeats = 3
     @Option(name: .customLong("run"), help: "Also time recomputing all metrics of this run (e.g. the 10-generation default run).")
     var runDirectory: String?
+    @Option(help: "Also measure the transformer (2 layers, 128 wide, 2 heads) on this corpus (e.g. Corpora/wikitext-2).")
+    var gpt2: String?
+    @Option(help: "With --gpt2: the Python of a virtual environment with torch, transformers, numpy and safetensors, to run PyTorch side by side.")
+    var reference: String?
+    @Flag(help: "Skip the tokenizer, store and n-gram figures.")
+    var skipNgram = false
+    @Option(help: "Threads for the transformer's figures.")
+    var threads = 2
 
     func validate() throws {
         try check(repeats, Limits.repeats, "--repeats")
+        try check(threads, Limits.threads, "--threads")
+        guard reference == nil || gpt2 != nil else { throw ValidationError("--reference compares the transformer: give --gpt2 CORPUS too") }
     }
 
     func run() throws {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let suite = try BenchmarkSuite(wikiTextDirectory: wikitext ?? BenchmarkSuite.defaultWikiTextDirectory(), repeats: repeats,
-                                       executable: executable)
-        var results = try suite.run()
+        var results = BenchmarkResults(date: ISO8601DateFormatter().string(from: Date()), corpus: gpt2 ?? "", icuVersion: "", zstdVersion: "",
+                                       repeats: repeats, measurements: [])
+        if !skipNgram {
+            let suite = try BenchmarkSuite(wikiTextDirectory: wikitext ?? BenchmarkSuite.defaultWikiTextDirectory(), repeats: repeats,
+                                           executable: executable)
+            results = try suite.run()
+        }
+        if let gpt2 {
+            var benchmark = GPT2Benchmark(corpus: try Corpus(path: gpt2), referencePython: reference,
+                                          referenceScript: try GPT2Benchmark.locateScript(near: executable))
+            benchmark.threads = threads
+            benchmark.repeats = repeats
+            results.measurements += try benchmark.run()
+        }
         if let run = runDirectory {
             let seconds = try RunExecutor.recomputeMetrics(runDirectory: run, threads: ProcessInfo.processInfo.activeProcessorCount)
             results.measurements.append(Measurement(stage: "metrics", metric: "recompute all generations of \(run)", value: seconds, unit: "s"))

@@ -14,9 +14,15 @@ final class Activations<T: Scalar> {
     let encoded: TensorBuffer<T>
     let blocks: [Block]
     let lnf, lnfMean, lnfRstd: TensorBuffer<T>
-    /// Logits, overwritten by their gradient in a training pass.
-    let logits: TensorBuffer<T>
     let losses: TensorBuffer<T>
+    /// Each row's largest logit and Σ exp(logit − largest).
+    let maxima, sums: TensorBuffer<T>
+    private let vocabularySize: Int
+    private var storedLogits: TensorBuffer<T>?
+    /// The logits buffer holds zeros: freshly allocated, or cleared by a backward pass.
+    var logitsAreZero = true
+    private var storedWorkspace: ClassifierHead.Workspace<T>?
+    private let width: Int
     let ids: UnsafeMutablePointer<Int32>
     let targets: UnsafeMutablePointer<Int32>
     /// Scratch gradients of the running residual stream and of each block's intermediates.
@@ -37,8 +43,11 @@ final class Activations<T: Scalar> {
         lnf = buffer(n * c)
         lnfMean = buffer(n)
         lnfRstd = buffer(n)
-        logits = buffer(n * configuration.vocabularySize)
         losses = buffer(n)
+        maxima = buffer(n)
+        sums = buffer(n)
+        vocabularySize = configuration.vocabularySize
+        width = configuration.width
         ids = .allocate(capacity: n)
         targets = .allocate(capacity: n)
         dResidual = buffer(n * c)
@@ -47,6 +56,23 @@ final class Activations<T: Scalar> {
         dAttention = buffer(n * c)
         dFC = buffer(4 * n * c)
         dFCPre = buffer(4 * n * c)
+    }
+
+    /// The whole [positions × vocabulary] logits, allocated on first use (training and tests
+    /// only; scoring goes through `scratch`). Overwritten by their gradient in a training pass.
+    func logits() -> TensorBuffer<T> {
+        if let storedLogits { return storedLogits }
+        let logits = TensorBuffer<T>(count: batch * length * vocabularySize)
+        storedLogits = logits
+        return logits
+    }
+
+    /// The output head's per-worker buffers, for as many workers as `Parallel.threads`.
+    func workspace() -> ClassifierHead.Workspace<T> {
+        if let storedWorkspace, storedWorkspace.workers == Parallel.threads { return storedWorkspace }
+        let workspace = ClassifierHead.Workspace<T>(rows: batch * length, channels: width, workers: Parallel.threads)
+        storedWorkspace = workspace
+        return workspace
     }
 
     deinit {

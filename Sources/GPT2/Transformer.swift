@@ -12,6 +12,8 @@ public final class Transformer<T: Scalar> {
     private var activations: Activations<T>?
     /// Predicted positions of the last forward pass (targets ≥ 0).
     private var predicted = 0
+    /// Whether the last forward pass stored its logits whole.
+    private var keptLogits = false
 
     public var configuration: GPT2Configuration { layout.configuration }
 
@@ -23,13 +25,14 @@ public final class Transformer<T: Scalar> {
     }
 
     /// Runs `batch` sequences of `length` input ids and returns the mean cross-entropy (natural
-    /// log) over the positions whose target is not negative. With `keepGradient`, every logit is
-    /// replaced by its gradient, ready for `backward()`.
+    /// log) over the positions whose target is not negative. With `keepGradient`, the logits are
+    /// kept for `backward()`; with `keepLogits`, for `logits` (otherwise they pass through a
+    /// block-sized scratch buffer and are never stored whole).
     /// - Complexity: O(batch × length × (layers × width² + width × vocabulary)), dominated by
     ///   the output projection's matrix product.
     @discardableResult
     public func forward(ids: UnsafeBufferPointer<Int32>, targets: UnsafeBufferPointer<Int32>, batch: Int, length: Int,
-                        keepGradient: Bool) -> T {
+                        keepGradient: Bool, keepLogits: Bool = false) -> T {
         precondition(ids.count == batch * length && targets.count == batch * length && length <= configuration.context)
         let acts = buffers(batch: batch, length: length)
         let (n, c, v) = (batch * length, configuration.width, configuration.vocabularySize)
@@ -45,20 +48,25 @@ public final class Transformer<T: Scalar> {
         }
         LayerNorm.forward(acts.lnf.pointer, mean: acts.lnfMean.pointer, rstd: acts.lnfRstd.pointer, input,
                           weight: p + layout.finalNormWeight, bias: p + layout.finalNormBias, rows: n, channels: c)
-        T.gemm(transposeA: false, transposeB: true, m: n, n: v, k: c, alpha: 1, a: acts.lnf.pointer, lda: c,
-               b: p + layout.tokenEmbedding, ldb: c, beta: 0, c: acts.logits.pointer, ldc: v)
         predicted = (0..<n).count { acts.targets[$0] >= 0 }
-        SoftmaxCrossEntropy.forwardBackward(acts.logits.pointer, targets: acts.targets, losses: acts.losses.pointer, rows: n, classes: v,
-                                            gradientScale: keepGradient ? 1 / T(max(predicted, 1)) : nil)
+        keptLogits = keepGradient || keepLogits
+        ClassifierHead.forward(x: acts.lnf.pointer, weight: p + layout.tokenEmbedding, targets: acts.targets, losses: acts.losses.pointer,
+                               maxima: acts.maxima.pointer, sums: acts.sums.pointer,
+                               logits: keptLogits ? acts.logits().pointer : nil, logitsAreZero: acts.logitsAreZero,
+                               workspace: acts.workspace(),
+                               rows: n, channels: c, classes: v)
+        if keptLogits { acts.logitsAreZero = false }
         var total: T = 0
         for i in 0..<n { total += acts.losses[i] }
         return total / T(max(predicted, 1))
     }
 
-    /// The logits [positions × vocabulary] of the last forward pass that kept no gradient.
+    /// The logits [positions × vocabulary] of the last forward pass, if it kept them
+    /// (`keepLogits`, without `keepGradient`).
     public var logits: UnsafeBufferPointer<T> {
-        guard let activations else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: activations.logits.pointer, count: activations.logits.count)
+        guard let activations, keptLogits else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let logits = activations.logits()
+        return UnsafeBufferPointer(start: logits.pointer, count: logits.count)
     }
 
     /// The loss of each position of the last forward pass (0 where the target was negative).
@@ -97,11 +105,11 @@ public final class Transformer<T: Scalar> {
         let (batch, length) = (acts.batch, acts.length)
         let (n, c, v) = (batch * length, configuration.width, configuration.vocabularySize)
         let p = parameters.pointer, g = gradients.pointer
-        // Through the tied output projection: logits = lnf · wteᵀ.
-        T.gemm(transposeA: false, transposeB: false, m: n, n: c, k: v, alpha: 1, a: acts.logits.pointer, lda: v,
-               b: p + layout.tokenEmbedding, ldb: c, beta: 0, c: acts.dNorm.pointer, ldc: c)
-        T.gemm(transposeA: true, transposeB: false, m: v, n: c, k: n, alpha: 1, a: acts.logits.pointer, lda: v,
-               b: acts.lnf.pointer, ldb: c, beta: 1, c: g + layout.tokenEmbedding, ldc: c)
+        precondition(keptLogits, "backward() needs a forward pass that kept its gradient")
+        ClassifierHead.backward(dx: acts.dNorm.pointer, dweight: g + layout.tokenEmbedding, x: acts.lnf.pointer, weight: p + layout.tokenEmbedding,
+                                logits: acts.logits().pointer, targets: acts.targets, maxima: acts.maxima.pointer, sums: acts.sums.pointer,
+                                scale: 1 / T(max(predicted, 1)), workspace: acts.workspace(), rows: n, channels: c, classes: v)
+        acts.logitsAreZero = true
         acts.dResidual.fill(0)
         let last = acts.blocks.last?.output.pointer ?? acts.encoded.pointer
         LayerNorm.backward(dinp: acts.dResidual.pointer, dweight: g + layout.finalNormWeight, dbias: g + layout.finalNormBias,

@@ -5,16 +5,16 @@ public struct AdamW<T: Scalar> {
     public var beta2: T = 0.95
     public var epsilon: T = 1e-8
     public var weightDecay: T = 0.1
-    public private(set) var step = 0
+    public var step = 0
     public let firstMoment: TensorBuffer<T>
     public let secondMoment: TensorBuffer<T>
-    /// Ranges of the flat buffer weight decay applies to.
-    let decayed: [Range<Int>]
+    /// Each tensor's range of the flat buffer, and whether weight decay applies to it.
+    @usableFromInline let tensors: [(range: Range<Int>, decays: Bool)]
 
     public init(layout: TensorLayout) {
         firstMoment = TensorBuffer(count: layout.count)
         secondMoment = TensorBuffer(count: layout.count)
-        decayed = layout.entries.filter(\.decays).map { $0.offset..<($0.offset + $0.count) }
+        tensors = layout.entries.map { ($0.offset..<($0.offset + $0.count), $0.decays) }
     }
 
     /// Resumes with saved moments and step count.
@@ -27,26 +27,29 @@ public struct AdamW<T: Scalar> {
 
     /// One update of `parameters` by `gradients` at learning rate `rate`.
     /// - Complexity: O(parameters).
+    @inlinable
     public mutating func update(_ parameters: TensorBuffer<T>, gradients: TensorBuffer<T>, rate: T) {
         step += 1
         let correction1 = 1 - pow(beta1, step), correction2 = 1 - pow(beta2, step)
         let stepSize = rate / correction1, root2 = correction2.squareRoot()
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         let p = parameters.pointer, g = gradients.pointer, m = firstMoment.pointer, v = secondMoment.pointer
-        let shrink = 1 - rate * weightDecay
-        for range in decayed {
-            for i in range { p[i] *= shrink }
-        }
-        Parallel.forEach(parameters.count, grain: 1 << 15) { range in
-            for i in range {
-                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                p[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + eps)
+        let decayed = 1 - rate * weightDecay
+        for (range, decays) in tensors {
+            let shrink: T = decays ? decayed : 1
+            Parallel.forEach(range.count, grain: 1 << 15) { chunk in
+                for i in (range.lowerBound + chunk.lowerBound)..<(range.lowerBound + chunk.upperBound) {
+                    let gradient = g[i]
+                    m[i] = b1 * m[i] + (1 - b1) * gradient
+                    v[i] = b2 * v[i] + (1 - b2) * gradient * gradient
+                    p[i] = p[i] * shrink - stepSize * m[i] / (v[i].squareRoot() / root2 + eps)
+                }
             }
         }
     }
 
-    private func pow(_ base: T, _ exponent: Int) -> T {
+    @inlinable
+    func pow(_ base: T, _ exponent: Int) -> T {
         var result: T = 1
         for _ in 0..<exponent { result *= base }
         return result
@@ -56,6 +59,7 @@ public struct AdamW<T: Scalar> {
 /// Gradient-norm clipping as PyTorch's `clip_grad_norm_`: when the global L2 norm exceeds
 /// `maximum`, every gradient is scaled by maximum / (norm + 1e-6). Returns the norm before.
 /// - Complexity: O(count); the norm is summed in chunks of fixed size, in order.
+@inlinable
 public func clipGradientNorm<T: Scalar>(_ gradients: TensorBuffer<T>, maximum: T) -> T {
     let chunk = 1 << 16
     let chunks = (gradients.count + chunk - 1) / chunk

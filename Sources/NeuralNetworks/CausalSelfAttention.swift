@@ -18,19 +18,10 @@ public enum CausalSelfAttention {
                 for t in 0..<length {
                     let query = qkv + (b * length + t) * stride + h * size
                     let row = weights + ((b * heads + h) * length + t) * length
-                    var largest = -T.infinity
                     for t2 in 0...t {
-                        let key = qkv + (b * length + t2) * stride + channels + h * size
-                        var dot: T = 0
-                        for i in 0..<size { dot += query[i] * key[i] }
-                        row[t2] = dot * scale
-                        largest = max(largest, row[t2])
+                        row[t2] = T.dot(query, qkv + (b * length + t2) * stride + channels + h * size, count: size) * scale
                     }
-                    var sum: T = 0
-                    for t2 in 0...t {
-                        row[t2] = T.exp(row[t2] - largest)
-                        sum += row[t2]
-                    }
+                    let sum = T.exponentiate(row, count: t + 1, shift: T.maximum(row, count: t + 1))
                     for t2 in 0...t { row[t2] /= sum }
                     for t2 in (t + 1)..<max(t + 1, length) { row[t2] = 0 }
                     let y = out + (b * length + t) * channels + h * size
@@ -65,16 +56,12 @@ public enum CausalSelfAttention {
                     for t2 in 0...t {
                         let value = qkv + (b * length + t2) * stride + 2 * channels + h * size
                         let dvalue = dqkv + (b * length + t2) * stride + 2 * channels + h * size
-                        var dot: T = 0
-                        for i in 0..<size {
-                            dot += value[i] * dy[i]
-                            dvalue[i] += row[t2] * dy[i]
-                        }
-                        dweights[t2] = dot
+                        let w = row[t2]
+                        for i in 0..<size { dvalue[i] += w * dy[i] }
+                        dweights[t2] = T.dot(value, dy, count: size)
                     }
                     // Through the softmax: dscore = w ⊙ (dw − Σ w·dw).
-                    var weighted: T = 0
-                    for t2 in 0...t { weighted += row[t2] * dweights[t2] }
+                    let weighted = T.dot(row, dweights, count: t + 1)
                     let query = qkv + (b * length + t) * stride + h * size
                     let dquery = dqkv + (b * length + t) * stride + h * size
                     for t2 in 0...t {

@@ -1,5 +1,6 @@
 import COpenBLAS
 import Foundation
+import Synchronization
 
 /// The number types the layers compute in: `Float` for training and inference, `Double` for
 /// gradient checks, each with its BLAS matrix product and elementary functions.
@@ -42,9 +43,23 @@ extension Double: Scalar {
 
 /// The BLAS library's own threads.
 public enum BLAS {
+    private static let configured = Atomic<Int>(0)
+
     /// Threads OpenBLAS uses for each product (results are reproducible at a fixed count).
     public static func setThreads(_ count: Int) {
+        configured.store(max(1, count), ordering: .relaxed)
         openblas_set_num_threads(Int32(max(1, count)))
+    }
+
+    /// Runs `body` with OpenBLAS on the calling thread only (for products that the caller runs
+    /// side by side on several threads itself), then restores the configured count.
+    public static func singleThreaded<Result>(_ body: () throws -> Result) rethrows -> Result {
+        openblas_set_num_threads(1)
+        defer {
+            let count = configured.load(ordering: .relaxed)
+            if count > 1 { openblas_set_num_threads(Int32(count)) }
+        }
+        return try body()
     }
 
     /// The kernel family OpenBLAS chose for this CPU, e.g. "Cooperlake" or "Zen".

@@ -36,6 +36,7 @@ public final class TensorBuffer<T: Scalar>: @unchecked Sendable {
     public let pointer: UnsafeMutablePointer<T>
     public let count: Int
 
+    @inlinable
     public init(count: Int, value: T = 0) {
         pointer = .allocate(capacity: max(count, 1))
         pointer.initialize(repeating: value, count: max(count, 1))
@@ -44,16 +45,19 @@ public final class TensorBuffer<T: Scalar>: @unchecked Sendable {
 
     deinit { pointer.deallocate() }
 
+    @inlinable
     public func fill(_ value: T) {
         pointer.update(repeating: value, count: count)
     }
 
+    @inlinable
     public func copy() -> TensorBuffer<T> {
         let result = TensorBuffer(count: count)
         result.pointer.update(from: pointer, count: count)
         return result
     }
 
+    @inlinable
     public subscript(index: Int) -> T {
         get { pointer[index] }
         set { pointer[index] = newValue }

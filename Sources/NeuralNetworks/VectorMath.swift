@@ -6,8 +6,15 @@ public protocol VectorExponential {
     static func exponentiate(_ x: UnsafeMutablePointer<Self>, count: Int, shift: Self) -> Self
     /// Σ exp(x[i] − shift) for i < count, leaving x as it is.
     static func sumOfExponentials(_ x: UnsafePointer<Self>, count: Int, shift: Self) -> Self
+    /// Σ exp(x[i] − shift) for i < count, setting x[i] to 0 as it goes (so a product can
+    /// accumulate into the buffer next, without a pass of its own to clear it).
+    static func sumOfExponentialsClearing(_ x: UnsafeMutablePointer<Self>, count: Int, shift: Self) -> Self
     /// The largest of x[0..<count].
     static func maximum(_ x: UnsafePointer<Self>, count: Int) -> Self
+    /// x[i] ← tanh(x[i]) for i < count.
+    static func hyperbolicTangent(_ x: UnsafeMutablePointer<Self>, count: Int)
+    /// Σ a[i]·b[i] for i < count.
+    static func dot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int) -> Self
 }
 
 extension Float: VectorExponential {
@@ -49,12 +56,32 @@ extension Float: VectorExponential {
     }
 
     @inlinable
+    public static func sumOfExponentialsClearing(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
+        var sums = SIMD16<Float>(repeating: 0)
+        var index = 0
+        let raw = UnsafeMutableRawPointer(x)
+        while index + 16 <= count {
+            sums += exp16(raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self) - shift)
+            raw.storeBytes(of: SIMD16<Float>(repeating: 0), toByteOffset: index * 4, as: SIMD16<Float>.self)
+            index += 16
+        }
+        var total = sums.sum()
+        while index < count {
+            total += exp(x[index] - shift)
+            x[index] = 0
+            index += 1
+        }
+        return total
+    }
+
+    @inlinable
     public static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         var best = SIMD16<Float>(repeating: -.infinity)
         var index = 0
         let raw = UnsafeRawPointer(x)
         while index + 16 <= count {
-            best = pointwiseMax(best, raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self))
+            let value = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+            best.replace(with: value, where: value .> best)
             index += 16
         }
         var result = best.max()
@@ -66,7 +93,58 @@ extension Float: VectorExponential {
     }
 }
 
+extension Float {
+    /// tanh through e^(2x): 1 − 2 / (e^(2x) + 1), within a few ulp of `tanhf` (the absolute error
+    /// near 0 is below 1e-7, where tanh x ≈ x).
+    @inlinable
+    public static func hyperbolicTangent(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        var index = 0
+        let raw = UnsafeMutableRawPointer(x)
+        while index + 16 <= count {
+            let value = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+            let result = 1 - 2 / (exp16(value + value) + 1)
+            raw.storeBytes(of: result, toByteOffset: index * 4, as: SIMD16<Float>.self)
+            index += 16
+        }
+        while index < count {
+            x[index] = tanh(x[index])
+            index += 1
+        }
+    }
+}
+
+extension Float {
+    @inlinable
+    public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var sums = SIMD16<Float>(repeating: 0)
+        var index = 0
+        let x = UnsafeRawPointer(a), y = UnsafeRawPointer(b)
+        while index + 16 <= count {
+            sums += x.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self) * y.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+            index += 16
+        }
+        var total = sums.sum()
+        while index < count {
+            total += a[index] * b[index]
+            index += 1
+        }
+        return total
+    }
+}
+
 extension Double: VectorExponential {
+    @inlinable
+    public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
+        var total = 0.0
+        for index in 0..<count { total += a[index] * b[index] }
+        return total
+    }
+
+    @inlinable
+    public static func hyperbolicTangent(_ x: UnsafeMutablePointer<Double>, count: Int) {
+        for index in 0..<count { x[index] = tanh(x[index]) }
+    }
+
     @inlinable
     public static func exponentiate(_ x: UnsafeMutablePointer<Double>, count: Int, shift: Double) -> Double {
         var total = 0.0
@@ -85,6 +163,16 @@ extension Double: VectorExponential {
     }
 
     @inlinable
+    public static func sumOfExponentialsClearing(_ x: UnsafeMutablePointer<Double>, count: Int, shift: Double) -> Double {
+        var total = 0.0
+        for index in 0..<count {
+            total += exp(x[index] - shift)
+            x[index] = 0
+        }
+        return total
+    }
+
+    @inlinable
     public static func maximum(_ x: UnsafePointer<Double>, count: Int) -> Double {
         var result = -Double.infinity
         for index in 0..<count { result = Swift.max(result, x[index]) }
@@ -94,20 +182,27 @@ extension Double: VectorExponential {
 
 /// e^x in 16 lanes (Cephes `expf`): x = n·ln 2 + r with |r| ≤ ln 2 / 2, a degree-6 polynomial
 /// for e^r, and 2^n built in the exponent bits. Inputs below −87.3 give about 1e-38 (not 0).
+/// Every step is a plain lane-wise operation (compare-and-select, fused multiply-add, bit shifts):
+/// SIMD's `rounded` and integer conversions are not vectorized.
 @inlinable @inline(__always)
 func exp16(_ input: SIMD16<Float>) -> SIMD16<Float> {
-    var x = input.clamped(lowerBound: SIMD16(repeating: -87.33654), upperBound: SIMD16(repeating: 88.72283))
-    let n = (x * 1.442_695_040_888_963_4).rounded(.toNearestOrEven)
-    x = x - n * 0.693_359_375
-    x = x + n * 2.121_944_4e-4
+    var x = input
+    x.replace(with: -87.33654, where: x .< -87.33654)
+    x.replace(with: 88.72283, where: x .> 88.72283)
+    // Adding 1.5·2²³ rounds x·log₂e to the nearest integer n and leaves n in the low mantissa bits.
+    let magic = SIMD16<Float>(repeating: 12_582_912)
+    let shifted = (x * 1.442_695_040_888_963_4) + magic
+    let n = shifted - magic
+    x = x.addingProduct(n, SIMD16(repeating: -0.693_359_375))
+    x = x.addingProduct(n, SIMD16(repeating: 2.121_944_4e-4))
     let z = x * x
     var y = SIMD16<Float>(repeating: 1.987_569_150_0e-4)
-    y = y * x + 1.398_199_950_7e-3
-    y = y * x + 8.333_451_907_3e-3
-    y = y * x + 4.166_579_589_4e-2
-    y = y * x + 1.666_666_545_9e-1
-    y = y * x + 5.000_000_120_1e-1
-    y = y * z + x + 1
-    let exponent = (SIMD16<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+    y = SIMD16(repeating: 1.398_199_950_7e-3).addingProduct(y, x)
+    y = SIMD16(repeating: 8.333_451_907_3e-3).addingProduct(y, x)
+    y = SIMD16(repeating: 4.166_579_589_4e-2).addingProduct(y, x)
+    y = SIMD16(repeating: 1.666_666_545_9e-1).addingProduct(y, x)
+    y = SIMD16(repeating: 5.000_000_120_1e-1).addingProduct(y, x)
+    y = (x + 1).addingProduct(y, z)
+    let exponent = ((unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000) &+ 127) &<< 23
     return y * unsafeBitCast(exponent, to: SIMD16<Float>.self)
 }

@@ -11,6 +11,7 @@ import Synchronization
 public final class ProgressReporter: Sendable {
     private struct State {
         var done = 0
+        var detail = ""
         var lastPrint: Double = 0
         var finished = false
     }
@@ -39,14 +40,16 @@ public final class ProgressReporter: Sendable {
         enabled = getenv("COLLAPSE_QUIET") == nil
     }
 
-    public func advance(by count: Int) {
+    /// - Parameter detail: replaces the figure shown after the rate (e.g. "loss 5.31"), if given.
+    public func advance(by count: Int, detail: String? = nil) {
         let line: String? = state.withLock { state in
             state.done += count
+            if let detail { state.detail = detail }
             let now = monotonicSeconds()
             let interval = isTerminal ? 0.25 : Self.logInterval
             guard enabled, !state.finished, now - state.lastPrint >= interval, now - start >= 1 else { return nil }
             state.lastPrint = now
-            return render(done: state.done, elapsed: now - start)
+            return render(done: state.done, elapsed: now - start, detail: state.detail)
         }
         if let line { emit(line, final: false) }
     }
@@ -58,16 +61,17 @@ public final class ProgressReporter: Sendable {
             state.finished = true
             let elapsed = monotonicSeconds() - start
             guard enabled, elapsed >= 1 || state.lastPrint > 0 else { return nil }
-            return render(done: state.done, elapsed: elapsed) + " done"
+            return render(done: state.done, elapsed: elapsed, detail: state.detail) + " done"
         }
         if let line { emit(line, final: true) }
     }
 
-    private func render(done: Int, elapsed: Double) -> String {
+    private func render(done: Int, elapsed: Double, detail: String) -> String {
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         var line = "[\(stage)] \(Format.compact(Double(done)))"
         if total > 0 { line += "/\(Format.compact(Double(total)))" }
         line += " \(unit), \(Format.compact(rate)) \(unit)/s"
+        if !detail.isEmpty { line += ", \(detail)" }
         if total > 0, rate > 0, done < total {
             line += ", ETA \(Format.duration(Double(total - done) / rate))"
         } else {

@@ -1,0 +1,155 @@
+import ArgumentParser
+import CorpusStore
+import Foundation
+import GPT2
+import LanguageModeling
+import NeuralNetworks
+import Reporting
+import Settings
+import Storage
+import Tokenization
+
+struct GPT2Command: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gpt2",
+        abstract: "Train and score GPT-2-architecture transformers on CPU (checkpoints in Hugging Face's safetensors layout).",
+        subcommands: [Train.self, Score.self])
+
+    /// Threads for BLAS and for the layers' own loops.
+    struct Threads: ParsableArguments {
+        @Option(help: "Threads (results are reproducible at a fixed count).")
+        var threads = ProcessInfo.processInfo.activeProcessorCount
+
+        func validate() throws { try check(threads, Limits.threads, "--threads") }
+
+        func apply() {
+            BLAS.setThreads(threads)
+            Parallel.threads = threads
+        }
+    }
+
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train a model on a corpus's training blocks; write <out>/model.safetensors and <out>/config.json.",
+            discussion: "Each block is read as <s> t1 … t63 and predicts t1 … t64. AdamW (β 0.9/0.95, ε 1e-8, decoupled weight decay on 2-D weights only), linear warm-up then cosine decay to --floor-ratio × the peak, gradient norm clipped; blocks shuffled each epoch from --seed. Prints validation and test perplexity (block convention: every token predicted, the first from <s>).")
+
+        @Option(help: "A corpus directory (its train, valid and test blocks).")
+        var corpus: String
+        @Option(help: "Output directory.")
+        var out: String
+        @Option(help: "Transformer blocks.") var layers = 2
+        @Option(help: "Embedding width.") var width = 128
+        @Option(help: "Attention heads.") var heads = 2
+        @Option(help: "Positions (prompt + continuation must fit).") var context = 128
+        @Option(help: "Blocks per step.") var batchSize = 32
+        @Option(help: "Peak learning rate.") var learningRate = 3e-3
+        @Option(help: "Linear warm-up steps.") var warmupSteps = 50
+        @Option(help: "The last step's learning rate ÷ the peak.") var floorRatio = 0.1
+        @Option(help: "AdamW weight decay (2-D weights).") var weightDecay = 0.1
+        @Option(help: "Gradient norm clipping.") var clip = 1.0
+        @Option(help: "Passes over the training blocks.") var epochs = 1
+        @Option(help: "Optimizer steps (instead of epochs).") var steps: Int?
+        @Option(help: "Stop after this many seconds.") var timeBudget: Double?
+        @Option(help: "Measure validation perplexity every N steps.") var evaluateEvery: Int?
+        @Option(help: "Seed for initialization and shuffling.") var seed: UInt64 = 1
+        @Option(help: "Write the training history (step, tokens, seconds, losses) as TSV.") var log: String?
+        @OptionGroup var threads: Threads
+
+        func validate() throws {
+            try check(layers, GPT2Limits.layers, "--layers")
+            try check(width, GPT2Limits.width, "--width")
+            try check(heads, GPT2Limits.heads, "--heads")
+            try check(context, GPT2Limits.context, "--context")
+            try check(batchSize, GPT2Limits.batch, "--batch-size")
+            try check(learningRate, GPT2Limits.learningRate, "--learning-rate")
+            try check(warmupSteps, GPT2Limits.warmupSteps, "--warmup-steps")
+            try check(floorRatio, GPT2Limits.floorRatio, "--floor-ratio")
+            try check(weightDecay, GPT2Limits.weightDecay, "--weight-decay")
+            try check(clip, GPT2Limits.clip, "--clip")
+            try check(epochs, GPT2Limits.epochs, "--epochs")
+            if let steps { try check(steps, GPT2Limits.steps, "--steps") }
+            if let timeBudget { try check(timeBudget, GPT2Limits.seconds, "--time-budget") }
+            if let evaluateEvery { try check(evaluateEvery, GPT2Limits.steps, "--evaluate-every") }
+        }
+
+        var settings: TrainingSettings {
+            var settings = TrainingSettings()
+            settings.batchSize = batchSize
+            settings.learningRate = learningRate
+            settings.warmupSteps = warmupSteps
+            settings.floorRatio = floorRatio
+            settings.weightDecay = weightDecay
+            settings.clip = clip
+            settings.epochs = epochs
+            settings.steps = steps
+            settings.timeBudget = timeBudget
+            settings.evaluateEvery = evaluateEvery
+            return settings
+        }
+
+        func run() throws {
+            threads.apply()
+            let log = StageLog("gpt2 train")
+            let opened = try Corpus(path: corpus)
+            let configuration = GPT2Configuration(layers: layers, width: width, heads: heads, context: context,
+                                                  vocabularySize: opened.vocabulary.count)
+            try configuration.validate()
+            try FileSystem.createDirectory(out)
+            try FileSystem.checkWritable("\(out)/model.safetensors")
+            let train = TrainingSequences(try opened.blocks(.train).blocks())
+            let valid = TrainingSequences(try opened.blocks(.valid).blocks())
+            log.note("\(Format.grouped(configuration.parameterCount)) parameters; \(train.count) training blocks")
+            let result = try GPT2Training.train(configuration: configuration, vocabulary: opened.vocabulary, blocks: train,
+                                                validation: valid, settings: settings, seed: seed, note: log.note)
+            try result.model.save(to: "\(out)/model.safetensors")
+            if let path = self.log { try FileSystem.writeText(GPT2Training.historyTable(result.history), to: path) }
+            let test = TrainingSequences(try opened.blocks(.test).blocks())
+            let scored = result.model.perplexities(of: test)
+            print("steps: \(result.history.last?.step ?? 0)")
+            print("tokens: \(result.history.last?.tokens ?? 0)")
+            print("seconds: \(Format.fixed(result.seconds, digits: 1))")
+            if let last = result.history.last {
+                print("training tokens per second: \(Format.fixed(Double(last.tokens) / last.trainingSeconds, digits: 0))")
+            }
+            print("validation perplexity: \(result.history.last?.validationLoss.map { exp($0) } ?? .nan)")
+            print("test perplexity: \(scored.block)")
+            print("test perplexity in-block: \(scored.inBlock)")
+            print("wrote \(out)/model.safetensors and \(out)/config.json")
+        }
+    }
+
+    struct Score: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Perplexity of a corpus split's blocks under a model.",
+            discussion: "Prints 'perplexity:' (block convention: every token predicted, the first from <s> alone, as the n-gram's block mode), 'perplexity in-block:' (tokens 2… predicted from the earlier tokens of their block only, as language-model training code usually evaluates) and 'tokens:'.")
+
+        @Option(help: "A checkpoint (model.safetensors, or a directory holding one).")
+        var model: String
+        @Option(help: "A .blocks file to score.")
+        var blocks: String
+        @Option(help: "The corpus whose vocabulary a checkpoint without its own uses (a Hugging Face one).")
+        var corpus: String?
+        @Option(help: "Write each block's perplexity (TSV: index, tokens, log10, perplexity).")
+        var perSequence: String?
+        @OptionGroup var threads: Threads
+
+        func run() throws {
+            threads.apply()
+            let file = FileSystem.isDirectory(model) ? "\(model)/model.safetensors" : model
+            let vocabulary = try corpus.map { try Corpus(path: $0).vocabulary }
+            let loaded = try GPT2LanguageModel.load(from: file, vocabulary: vocabulary)
+            let sequences = TrainingSequences(try BlockFileReader(path: blocks, vocabulary: loaded.vocabulary).blocks())
+            guard sequences.count > 0 else { throw CollapseError("nothing to score: no blocks", path: blocks) }
+            let scores = loaded.score(sequences, mode: .block)
+            if let perSequence {
+                var text = "sequence\ttokens\tlog10\tperplexity\n"
+                for (index, score) in scores.enumerated() { text += "\(index)\t\(score.tokens)\t\(score.log10Probability)\t\(score.perplexity)\n" }
+                try FileSystem.writeText(text, to: perSequence)
+            }
+            let scored = loaded.perplexities(of: sequences)
+            print("perplexity: \(scored.block)")
+            print("perplexity in-block: \(scored.inBlock)")
+            print("tokens: \(scores.reduce(0) { $0 + $1.tokens })")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import LanguageModeling
+import NeuralNetworks
+import Reporting
+import Storage
+import Tokenization
+
+/// Training a model from scratch or from given weights, as one call.
+public enum GPT2Training {
+    public struct Result {
+        public var model: GPT2LanguageModel
+        public var history: [TrainingRecord]
+        public var seconds: Double
+    }
+
+    /// - Parameter initial: weights to start from (fine-tuning); GPT-2's initialization from
+    ///   `seed` when nil.
+    public static func train(configuration: GPT2Configuration, vocabulary: Vocabulary, blocks: TrainingSequences,
+                             validation: TrainingSequences, settings: TrainingSettings, seed: UInt64,
+                             initial: TensorBuffer<Float>? = nil, note: (String) -> Void = { _ in }) throws -> Result {
+        try configuration.validate()
+        let layout = GPT2Layout(configuration)
+        let parameters = initial?.copy() ?? layout.initialized(seed: seed)
+        let trainer = Trainer(model: Transformer(layout: layout, parameters: parameters), blocks: blocks, validation: validation,
+                              settings: settings, seed: seed)
+        let start = monotonicSeconds()
+        try trainer.train(note: note)
+        return Result(model: try GPT2LanguageModel(configuration: configuration, vocabulary: vocabulary, parameters: parameters),
+                      history: trainer.history, seconds: monotonicSeconds() - start)
+    }
+
+    /// Seconds per optimizer step, the best of `repeats` rounds of `steps` steps after 3 warm-up
+    /// steps, on freshly initialized weights (for benchmarks).
+    public static func measureSpeed(configuration: GPT2Configuration, blocks: TrainingSequences, settings: TrainingSettings,
+                                    steps: Int, repeats: Int) throws -> Double {
+        let layout = GPT2Layout(configuration)
+        let trainer = Trainer(model: Transformer(layout: layout, parameters: layout.initialized(seed: 1)), blocks: blocks,
+                              validation: TrainingSequences(), settings: settings, seed: 1)
+        guard trainer.stepsPerEpoch > 0 else { throw CollapseError("\(blocks.count) blocks make no whole batch of \(settings.batchSize)") }
+        let order = trainer.shuffled(epoch: 0)
+        func batch(_ index: Int) -> SequenceBatch {
+            let start = (index % trainer.stepsPerEpoch) * settings.batchSize
+            return SequenceBatch(order[start..<(start + settings.batchSize)].map { blocks[$0] }, length: trainer.length)
+        }
+        for index in 0..<3 { _ = trainer.step(batch(index), rate: Float(settings.learningRate)) }
+        var best = Double.infinity
+        for round in 0..<repeats {
+            let start = monotonicSeconds()
+            for index in 0..<steps { _ = trainer.step(batch(3 + round * steps + index), rate: Float(settings.learningRate)) }
+            best = min(best, (monotonicSeconds() - start) / Double(steps))
+        }
+        return best
+    }
+
+    /// The history as TSV: step, tokens, seconds, training and validation loss and perplexity.
+    public static func historyTable(_ history: [TrainingRecord]) -> String {
+        var text = "step\ttokens\tseconds\ttraining_seconds\ttraining_loss\tvalidation_loss\tvalidation_perplexity\n"
+        for record in history {
+            let validation = record.validationLoss.map { ("\($0)", "\(exp($0))") } ?? ("NA", "NA")
+            text += "\(record.step)\t\(record.tokens)\t\(record.seconds)\t\(record.trainingSeconds)\t\(record.trainingLoss)\t\(validation.0)\t\(validation.1)\n"
+        }
+        return text
+    }
+}
