@@ -9,7 +9,7 @@ CORPORA      ?= Corpora
 COLLAPSE     := .build/release/collapse
 APT_PACKAGES := libicu-dev libzstd-dev libopenblas-dev zlib1g-dev pkg-config
 
-.PHONY: help setup packages build test bench corpus wikitext2 generations report quick clean
+.PHONY: help setup packages build test bench bench-reference corpus wikitext2 generations report quick clean
 
 DEFAULT_RUN  := Runs/configs/wikitext2-ngram5-replace.json
 
@@ -17,6 +17,7 @@ help:
 	@echo "make setup     install system packages (when root) and build the release binary"
 	@echo "make test      run the test suite (release build, WIKITEXT2_DIR for full-corpus tests)"
 	@echo "make bench     stage throughputs on WikiText-2 train: table + bench.json"
+	@echo "make bench-reference  the transformer beside PyTorch (a virtual environment with the CPU torch wheel) and its GEMM ceiling"
 	@echo "make corpus    import WikiText-2 into $(CORPORA)/wikitext-2 (from WIKITEXT2_DIR, else download)"
 	@echo "make generations  the default run: order-5 n-gram, ICU, 10 generations, replace (resumes if interrupted)"
 	@echo "make report   refresh Runs/<default run>/report.html"
@@ -44,6 +45,16 @@ test: packages
 bench: build
 	$(COLLAPSE) bench $(if $(WIKITEXT2_DIR),--wikitext "$(WIKITEXT2_DIR)") \
 		$(if $(wildcard Runs/$(basename $(notdir $(DEFAULT_RUN)))/manifest.json),--run Runs/$(basename $(notdir $(DEFAULT_RUN)))) --out bench.json
+
+# The transformer's training and scoring speed beside PyTorch's, on the same machine in one run:
+# a virtual environment with the CPU-only torch wheel from pip's local wheel folder (never the
+# CUDA build from the index), transformers, numpy and safetensors.
+REFERENCE_VENV ?= .venv-reference
+bench-reference: wikitext2
+	@if [ ! -x $(REFERENCE_VENV)/bin/python ]; then \
+		python3 -m venv $(REFERENCE_VENV) && $(REFERENCE_VENV)/bin/pip install -q "torch==2.13.0+cpu" numpy safetensors transformers; \
+	fi
+	$(COLLAPSE) bench --skip-ngram --gpt2 $(CORPORA)/wikitext-2 --reference $(REFERENCE_VENV)/bin/python --out bench-reference.json
 
 # Both tokenizations of WikiText-2: ICU (the default) and whitespace (the form KenLM figures use).
 corpus: build

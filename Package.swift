@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "GPT2", dependencies: ["NeuralNetworks", "LanguageModeling", "Settings", "Storage", "Tokenization", "Reporting"],
                 swiftSettings: nativeCPU),
         // The one place that names every model family.
-        .target(name: "ModelFamilies", dependencies: ["LanguageModeling", "NGram"]),
+        .target(name: "ModelFamilies", dependencies: ["LanguageModeling", "NGram", "GPT2"]),
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
         .target(name: "Evaluation", dependencies: ["LanguageModeling", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["Settings", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "ModelFamilies", "Reporting", "Storage", "Tokenization"]),
@@ -61,9 +61,9 @@ let package = Package(
         .testTarget(name: "DecodingTests", dependencies: ["TestSupport", "Decoding", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LanguageModeling", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Evaluation", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
-        .testTarget(name: "ModelContractTests", dependencies: ["TestSupport", "LanguageModeling", "Decoding", "NGram", "Settings", "Storage", "Tokenization"]),
+        .testTarget(name: "ModelContractTests", dependencies: ["TestSupport", "LanguageModeling", "Decoding", "NGram", "GPT2", "Settings", "Storage", "Tokenization"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"], swiftSettings: nativeCPU),
-        .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "NeuralNetworks", "TestSupport", "Storage", "Tokenization", "LanguageModeling"],
+        .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "NeuralNetworks", "TestSupport", "Storage", "Tokenization", "LanguageModeling", "Settings"],
                     swiftSettings: nativeCPU),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage"]),
     ]

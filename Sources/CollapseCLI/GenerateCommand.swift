@@ -46,7 +46,9 @@ struct GenerateCommand: ParsableCommand {
         let log = StageLog("generate")
         log.note("loading \(model)")
         let languageModel = try FamilyRegistry.standard.load(from: model)
-        let blocks = try BlockFileReader(path: prompts, vocabulary: languageModel.vocabulary).blocks(limit: limit)
+        let reader = try BlockFileReader(path: prompts, vocabulary: languageModel.vocabulary)
+        try languageModel.checkFits(promptLength: reader.blockSize, newTokens: newTokens, path: model)
+        let blocks = try reader.blocks(limit: limit)
         log.note("continuing \(blocks.count) prompts on \(threads) threads")
         let report = try Stages.generate(model: languageModel, prompts: TrainingSequences(blocks),
                                          settings: DecodingSettings(beams: beams, repetitionPenalty: penalty, newTokens: newTokens),

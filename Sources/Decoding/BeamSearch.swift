@@ -47,7 +47,7 @@ public enum BeamSearch {
         let width = max(1, settings.beams)
         var beams = prompts.map { [BeamState(penalized: TokenSet($0, capacity: vocabularySize), tokens: [], score: 0)] }
         var live = Array(prompts.indices)
-        for _ in 0..<settings.newTokens where !live.isEmpty {
+        for step in 0..<settings.newTokens where !live.isEmpty {
             let sets = live.flatMap { beams[$0].map(\.penalized) }
             let proposals = decoder.topCandidates(width, penalty: settings.repetitionPenalty, penalized: sets)
             var parents: [Int] = [], tokens: [Int32] = []
@@ -72,7 +72,8 @@ public enum BeamSearch {
                 row += current.count
             }
             live = stillLive
-            decoder.advance(parents: parents, tokens: tokens)
+            // The last token is chosen, never fed: nothing asks for what follows it.
+            if step + 1 < settings.newTokens { decoder.advance(parents: parents, tokens: tokens) }
         }
         return beams.map { Continuation(tokens: $0[0].tokens, score: $0[0].score) }
     }

@@ -13,11 +13,14 @@ public enum GPT2Training {
         public var seconds: Double
     }
 
-    /// - Parameter initial: weights to start from (fine-tuning); GPT-2's initialization from
-    ///   `seed` when nil.
+    /// - Parameters:
+    ///   - initial: weights to start from (fine-tuning); GPT-2's initialization from `seed` when nil.
+    ///   - keepBestEpoch: return the weights at the end of the epoch with the lowest validation
+    ///     loss (as the paper's code keeps), rather than the last.
     public static func train(configuration: GPT2Configuration, vocabulary: Vocabulary, blocks: TrainingSequences,
                              validation: TrainingSequences, settings: TrainingSettings, seed: UInt64,
-                             initial: TensorBuffer<Float>? = nil, note: (String) -> Void = { _ in }) throws -> Result {
+                             initial: TensorBuffer<Float>? = nil, keepBestEpoch: Bool = false,
+                             note: (String) -> Void = { _ in }) throws -> Result {
         try configuration.validate()
         let layout = GPT2Layout(configuration)
         let parameters = initial?.copy() ?? layout.initialized(seed: seed)
@@ -25,7 +28,8 @@ public enum GPT2Training {
                               settings: settings, seed: seed)
         let start = monotonicSeconds()
         try trainer.train(note: note)
-        return Result(model: try GPT2LanguageModel(configuration: configuration, vocabulary: vocabulary, parameters: parameters),
+        let kept = keepBestEpoch ? trainer.bestEpochParameters ?? parameters : parameters
+        return Result(model: try GPT2LanguageModel(configuration: configuration, vocabulary: vocabulary, parameters: kept),
                       history: trainer.history, seconds: monotonicSeconds() - start)
     }
 

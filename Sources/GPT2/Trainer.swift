@@ -25,6 +25,9 @@ public final class Trainer {
     public let model: Transformer<Float>
     public let settings: TrainingSettings
     public private(set) var history: [TrainingRecord] = []
+    /// The weights at the end of the epoch with the lowest validation loss so far.
+    public private(set) var bestEpochParameters: TensorBuffer<Float>?
+    private var bestValidationLoss = Double.infinity
     let blocks: TrainingSequences
     let validation: TrainingSequences
     let seed: UInt64
@@ -108,6 +111,10 @@ public final class Trainer {
         let entry = TrainingRecord(step: step, tokens: step * settings.batchSize * length, seconds: monotonicSeconds() - start,
                                    trainingSeconds: trainingSeconds, trainingLoss: loss, validationLoss: validationLoss)
         history.append(entry)
+        if step % stepsPerEpoch == 0, let validationLoss, validationLoss < bestValidationLoss {
+            bestValidationLoss = validationLoss
+            bestEpochParameters = model.parameters.copy()
+        }
         note("step \(step): training loss \(Format.fixed(loss, digits: 4))"
              + (validationLoss.map { ", validation perplexity \(Format.fixed(exp($0), digits: 2))" } ?? ""))
     }

@@ -26,6 +26,10 @@ public protocol LanguageModel: Sendable {
     /// Whether `score(_:mode: .sentence)` is meaningful (a model that knows `</s>`).
     var scoresSentences: Bool { get }
 
+    /// The most tokens of prompt and continuation together a decoding row can take; nil for no
+    /// limit. (A transformer feeds `<s>` and every token but the last: its context.)
+    var contextLimit: Int? { get }
+
     func save(to path: String) throws
 }
 

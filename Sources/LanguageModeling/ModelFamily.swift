@@ -26,6 +26,30 @@ public protocol ModelFamily: Sendable {
 
     /// Whether `path` looks like one of this family's model files (its magic or extension).
     func recognizes(path: String) -> Bool
+
+    /// `LanguageModel.contextLimit` of the models these settings make, known before training.
+    func contextLimit(settings: JSONValue) -> Int?
+}
+
+extension ModelFamily {
+    /// Refuses, before any work, prompts and continuations that would not fit the context.
+    public func checkFits(settings: JSONValue, promptLength: Int, newTokens: Int, path: String? = nil) throws {
+        guard let limit = contextLimit(settings: settings), promptLength + newTokens > limit else { return }
+        throw CollapseError(contextMessage(promptLength: promptLength, newTokens: newTokens, limit: limit), path: path)
+    }
+}
+
+/// "prompts of 64 tokens and 100 new tokens need a context of 164 positions; the model has 128".
+func contextMessage(promptLength: Int, newTokens: Int, limit: Int) -> String {
+    "prompts of \(promptLength) tokens and \(newTokens) new tokens need a context of \(promptLength + newTokens) positions (<s> and all but the last new token); the model has \(limit)"
+}
+
+extension LanguageModel {
+    /// Refuses, before any work, prompts and continuations that would not fit the context.
+    public func checkFits(promptLength: Int, newTokens: Int, path: String? = nil) throws {
+        guard let limit = contextLimit, promptLength + newTokens > limit else { return }
+        throw CollapseError(contextMessage(promptLength: promptLength, newTokens: newTokens, limit: limit), path: path)
+    }
 }
 
 /// Everything a family trains from.

@@ -42,6 +42,8 @@ public struct NGramFamily: ModelFamily {
         return count == start.count && start == Array("MCNGRAM".utf8)
     }
 
+    public func contextLimit(settings: JSONValue) -> Int? { nil }
+
     /// The typed settings of a normalized section.
     static func settings(_ section: JSONValue) throws -> (order: Int, discountFallback: Bool) {
         var reader = try SettingsReader(section, path: "model settings")

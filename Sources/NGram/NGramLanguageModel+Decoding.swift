@@ -32,6 +32,8 @@ extension NGramLanguageModel: LanguageModel {
 
     public var scoresSentences: Bool { true }
 
+    public var contextLimit: Int? { nil }
+
     /// Built once per model, on first use, shared by copies of the model.
     var nextTokenIndex: NextTokenIndex {
         decodingCache.index(for: model)

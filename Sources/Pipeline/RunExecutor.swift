@@ -99,6 +99,8 @@ public final class RunExecutor {
             throw CollapseError("corpus \(corpus.path) has \(corpus.manifest.tokenizer.rawValue) tokens in blocks of \(corpus.manifest.blockSize), the configuration says \(configuration.tokenizer.rawValue) and \(configuration.blockSize)", path: source)
         }
         try Self.checkMemory(configuration, family: family, corpus: corpus, path: source)
+        let longestPrompt = configuration.prompts == .original ? configuration.blockSize : max(configuration.blockSize, configuration.newTokens)
+        try family.checkFits(settings: configuration.model.settings, promptLength: longestPrompt, newTokens: configuration.newTokens, path: source)
         let directory = "\(runsRoot)/\(configuration.name)"
         if FileSystem.exists("\(directory)/\(RunManifest.fileName)") && !options.resume {
             throw CollapseError("run already exists (use --resume to continue it)", path: directory)
@@ -177,7 +179,7 @@ public final class RunExecutor {
             try stage("\(base)/train", outputs: [file]) {
                 let request = TrainingRequest(
                     settings: configuration.model.settings, blocks: try training.blocks(), vocabulary: corpus.vocabulary,
-                    validation: shared.validation, seed: seed, threads: threads,
+                    validation: shared.validation, seed: Self.trainingSeed(seed: seed, generation: k), threads: threads,
                     earlierModel: { earlier in
                         guard k > 0 else { return nil }
                         switch earlier {
@@ -209,6 +211,13 @@ public final class RunExecutor {
                              trainingBlocks: try training.blocks().count, shared: shared)
             }
         }
+    }
+
+    /// A seed of its own for each generation's training (initialization, shuffles), drawn from
+    /// the run's seed.
+    static func trainingSeed(seed: UInt64, generation: Int) -> UInt64 {
+        var random = SplitMix64(seed: seed ^ (UInt64(generation) &* 0xD1B5_4A32_D192_ED03))
+        return random.next()
     }
 
     var decoding: DecodingSettings {

@@ -14,6 +14,23 @@ struct ModelContract {
     let model: any LanguageModel
     /// Sequences of the model's ids, to draw prefixes from.
     let sequences: TrainingSequences
+    /// How far the fast path's scores may be from the reference's: 0 where both do the same
+    /// arithmetic (n-gram, table); float rounding where they multiply in different orders
+    /// (a transformer with and without its key/value cache).
+    var tolerance: Float = 0
+
+    /// Equal candidates: the same ids in the same order, scores within `tolerance` (and ids
+    /// allowed to swap places only where their scores are that close).
+    func same(_ found: [ScoredToken], _ expected: [ScoredToken]) -> Bool {
+        guard tolerance > 0 else { return found == expected }
+        guard found.count == expected.count else { return false }
+        for (a, b) in zip(found, expected) where abs(a.score - b.score) > tolerance { return false }
+        for (index, (a, b)) in zip(found, expected).enumerated() where a.id != b.id {
+            guard let swapped = expected.first(where: { $0.id == a.id }), abs(swapped.score - b.score) <= 2 * tolerance else { return false }
+            _ = index
+        }
+        return true
+    }
 
     var vocabularySize: Int { model.vocabulary.count }
 
@@ -35,13 +52,13 @@ struct ModelContract {
             for step in 0..<3 {
                 let found = fast.topCandidates(k, penalty: penalty, penalized: sets)
                 let expected = reference.topCandidates(k, penalty: penalty, penalized: sets)
-                #expect(found == expected, "k \(k) penalty \(penalty) step \(step)")
+                #expect(zip(found, expected).allSatisfy(same), "k \(k) penalty \(penalty) step \(step)")
                 for (row, candidates) in expected.enumerated() {
                     #expect(candidates == candidates.sorted(by: ScoredToken.ranksBefore))
                     #expect(!candidates.contains { $0.id == SpecialToken.startOfSequence.id || $0.id == SpecialToken.endOfSequence.id })
                     if step == 0, row < 4 {
                         var single = model.makeDecoder(prompts: [prompts[row]])
-                        #expect(single.topCandidates(k, penalty: penalty, penalized: [sets[row]])[0] == candidates, "row \(row) alone")
+                        #expect(same(single.topCandidates(k, penalty: penalty, penalized: [sets[row]])[0], candidates), "row \(row) alone")
                     }
                 }
                 // Fork: every row continues the row after it with its best token (the last, itself).
@@ -89,7 +106,7 @@ struct ModelContract {
                     best = (tokens, score)
                 }
                 let wide = BeamSearch.continuation(of: prompt, with: model, settings: DecodingSettings(beams: paths.count, repetitionPenalty: penalty, newTokens: steps))
-                #expect(wide.score == best?.score, "penalty \(penalty) prompt \(prompt)")
+                #expect(abs(wide.score - (best?.score ?? .nan)) <= tolerance * Float(steps), "penalty \(penalty) prompt \(prompt)")
                 #expect(wide.tokens == best?.tokens, "penalty \(penalty) prompt \(prompt)")
                 let narrow = BeamSearch.continuation(of: prompt, with: model, settings: DecodingSettings(beams: 2, repetitionPenalty: penalty, newTokens: steps))
                 #expect(narrow.score <= wide.score)

@@ -41,6 +41,8 @@ public struct TableFamily: ModelFamily {
         try TableModel(path: path)
     }
 
+    public func contextLimit(settings: JSONValue) -> Int? { nil }
+
     public func recognizes(path: String) -> Bool {
         (try? InputFile.readText(path: path))?.hasPrefix(TableModel.magic) ?? false
     }
@@ -135,6 +137,8 @@ public struct TableModel: LanguageModel {
     }
 
     public var scoresSentences: Bool { false }
+
+    public var contextLimit: Int? { nil }
 
     public func save(to path: String) throws {
         try FileSystem.writeText("\(Self.magic)\n\(logs.map { "\($0)" }.joined(separator: " "))\n\(vocabulary.fileContents())", to: path)

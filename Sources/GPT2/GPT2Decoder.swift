@@ -1,0 +1,139 @@
+import Foundation
+import LanguageModeling
+import NeuralNetworks
+import Tokenization
+
+/// Lockstep decoding rows over a key/value cache: the prompts are fed once (`<s>` first), each
+/// step feeds every row its one new token in a single batch of products, and rows are forked
+/// and dropped by reordering the cache (as Hugging Face's `reorder_cache`).
+struct GPT2Decoder: StepDecoder {
+    let model: GPT2LanguageModel
+    let forward: IncrementalForward
+    let cache: KeyValueCache
+    /// The logits after each row's last token [rows × V].
+    private var logits: TensorBuffer<Float>
+
+    /// - Parameter startToken: feed `<s>` before each prompt (the tool's convention); tests
+    ///   comparing with Hugging Face feed the prompt alone.
+    init(model: GPT2LanguageModel, prompts: [[Int32]], startToken: Bool = true) {
+        self.model = model
+        let configuration = model.configuration
+        forward = IncrementalForward(configuration: configuration, layout: GPT2Layout(configuration), parameters: model.parameters)
+        cache = KeyValueCache(layers: configuration.layers, context: configuration.context, width: configuration.width, rows: prompts.count)
+        var tokens: [Int32] = [], rows: [Int] = []
+        for (row, prompt) in prompts.enumerated() {
+            let fed = (startToken ? [SpecialToken.startOfSequence.id] : []) + prompt
+            precondition(fed.count < configuration.context, "a prompt of \(prompt.count) tokens leaves no room in the context")
+            tokens += fed
+            rows += Array(repeating: row, count: fed.count)
+        }
+        logits = forward.feed(tokens: tokens, rows: rows, cache: cache, outputRows: Array(prompts.indices))
+    }
+
+    var rowCount: Int { cache.rows }
+
+    func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
+        model.topCandidates(k, logits: logits.pointer, rows: rowCount, penalty: penalty, penalized: penalized)
+    }
+
+    mutating func advance(parents: [Int], tokens: [Int32]) {
+        cache.reorder(parents: parents)
+        guard !parents.isEmpty else { return }
+        // The family refuses settings whose prompt and continuation overflow the context.
+        precondition(cache.lengths.allSatisfy { $0 < model.configuration.context }, "decoding past the context")
+        logits = forward.feed(tokens: tokens, rows: Array(0..<tokens.count), cache: cache, outputRows: Array(0..<tokens.count))
+    }
+}
+
+/// The plain reference for `GPT2Decoder`: every row keeps its whole sequence, and each query
+/// runs the full training forward over it again (no cache), then scores and sorts the whole
+/// vocabulary.
+struct GPT2ReferenceDecoder: StepDecoder {
+    let model: GPT2LanguageModel
+    private var sequences: [[Int32]]
+
+    init(model: GPT2LanguageModel, prompts: [[Int32]], startToken: Bool = true) {
+        self.model = model
+        sequences = prompts.map { (startToken ? [SpecialToken.startOfSequence.id] : []) + $0 }
+    }
+
+    var rowCount: Int { sequences.count }
+
+    func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
+        let transformer = model.transformer()
+        let vocabulary = model.configuration.vocabularySize
+        var result: [[ScoredToken]] = []
+        for (row, sequence) in sequences.enumerated() {
+            let targets = [Int32](repeating: -1, count: sequence.count)
+            _ = sequence.withUnsafeBufferPointer { ids in
+                targets.withUnsafeBufferPointer { t in
+                    transformer.forward(ids: ids, targets: t, batch: 1, length: sequence.count, keepGradient: false, keepLogits: true)
+                }
+            }
+            let last = transformer.logits.baseAddress! + (sequence.count - 1) * vocabulary
+            var all = model.penalizedLogProbabilities(last, penalty: penalty, penalized: penalized[row])
+            all.sort(by: ScoredToken.ranksBefore)
+            result.append(Array(all.prefix(k)))
+        }
+        return result
+    }
+
+    mutating func advance(parents: [Int], tokens: [Int32]) {
+        let previous = sequences
+        sequences = zip(parents, tokens).map { previous[$0] + [$1] }
+    }
+}
+
+extension GPT2LanguageModel {
+    /// Every generatable id's log-probability (log-softmax of the logits, in single precision
+    /// as Hugging Face computes it), with the repetition penalty on the ids in `penalized`.
+    func penalizedLogProbabilities(_ logits: UnsafePointer<Float>, penalty: Float, penalized: TokenSet) -> [ScoredToken] {
+        let count = configuration.vocabularySize
+        let largest = Float.maximum(logits, count: count)
+        let logSum = log(Float.sumOfExponentials(logits, count: count, shift: largest)) + largest
+        var all: [ScoredToken] = []
+        all.reserveCapacity(count)
+        for id in 0..<Int32(count) where Self.generatable(id) {
+            let value = logits[Int(id)] - logSum
+            all.append(ScoredToken(id: id, score: penalized.contains(id) ? penalize(value, penalty) : value))
+        }
+        return all
+    }
+
+    /// The k best candidates of each row of logits: one pass over the vocabulary per row,
+    /// keeping the best k in a sorted list (the same scores and order as the reference's sort).
+    /// - Complexity: O(rows × vocabulary × log k) comparisons at worst, O(rows × vocabulary) typically.
+    func topCandidates(_ k: Int, logits: UnsafePointer<Float>, rows: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
+        let count = configuration.vocabularySize
+        var result = [[ScoredToken]](repeating: [], count: rows)
+        result.withUnsafeMutableBufferPointer { output in
+            Parallel.forEach(rows, grain: 4) { range in
+                for row in range {
+                    let values = logits + row * count
+                    let largest = Float.maximum(values, count: count)
+                    let logSum = log(Float.sumOfExponentials(values, count: count, shift: largest)) + largest
+                    var best: [ScoredToken] = []
+                    best.reserveCapacity(k + 1)
+                    let set = penalized[row]
+                    for id in 0..<Int32(count) where Self.generatable(id) {
+                        var value = values[Int(id)] - logSum
+                        if set.contains(id) { value = penalize(value, penalty) }
+                        let candidate = ScoredToken(id: id, score: value)
+                        if best.count == k, let worst = best.last, !ScoredToken.ranksBefore(candidate, worst) { continue }
+                        var position = best.count
+                        while position > 0 && ScoredToken.ranksBefore(candidate, best[position - 1]) { position -= 1 }
+                        best.insert(candidate, at: position)
+                        if best.count > k { best.removeLast() }
+                    }
+                    output[row] = best
+                }
+            }
+        }
+        return result
+    }
+
+    /// Decoding never produces `<s>` or `</s>` (SPEC §4).
+    static func generatable(_ id: Int32) -> Bool {
+        id != SpecialToken.startOfSequence.id && id != SpecialToken.endOfSequence.id
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import LanguageModeling
+import NeuralNetworks
+import Settings
+import Storage
+import Tokenization
+
+/// The GPT-2-architecture transformer as a model family:
+/// `"model": {"family": "gpt2", "layers": 2, "width": 128, "heads": 2, "context": 128, …}`.
+/// Every generation trains for `epochs` passes over its blocks and keeps the epoch whose loss on
+/// the real validation blocks is lowest; `init` chooses its starting weights: `scratch` (GPT-2's
+/// initialization), `generation0` (fine-tune generation 0's weights) or `previous`.
+public struct GPT2Family: ModelFamily {
+    public init() {}
+
+    public var name: String { "gpt2" }
+    public var modelFileName: String { "model.safetensors" }
+
+    /// Where each generation's training starts.
+    public enum InitialWeights: String, CaseIterable, Sendable {
+        case scratch, generation0, previous
+    }
+
+    /// A model section's settings, typed.
+    struct Settings: Equatable {
+        var layers = 2, width = 128, heads = 2, context = 128
+        var training = TrainingSettings()
+        var initial = InitialWeights.scratch
+
+        func configuration(vocabularySize: Int) -> GPT2Configuration {
+            GPT2Configuration(layers: layers, width: width, heads: heads, context: context, vocabularySize: vocabularySize)
+        }
+
+        var json: JSONValue {
+            func number(_ value: Int) -> JSONValue { .number("\(value)") }
+            func number(_ value: Double) -> JSONValue { .number("\(value)") }
+            return .object([
+                "family": .string("gpt2"), "layers": number(layers), "width": number(width), "heads": number(heads), "context": number(context),
+                "batchSize": number(training.batchSize), "learningRate": number(training.learningRate), "warmupSteps": number(training.warmupSteps),
+                "floorRatio": number(training.floorRatio), "weightDecay": number(training.weightDecay), "clip": number(training.clip),
+                "epochs": number(training.epochs), "init": .string(initial.rawValue),
+            ])
+        }
+    }
+
+    /// Every key is optional; a missing one takes the default shown by `collapse gpt2 train --help`.
+    static func settings(_ section: inout SettingsReader) throws -> Settings {
+        var settings = Settings()
+        func integer(_ key: String, _ limit: Limit<Int>, _ value: inout Int) throws { if section.has(key) { value = try section.int(key, limit) } }
+        func real(_ key: String, _ limit: Limit<Double>, _ value: inout Double) throws { if section.has(key) { value = try section.double(key, limit) } }
+        try integer("layers", GPT2Limits.layers, &settings.layers)
+        try integer("width", GPT2Limits.width, &settings.width)
+        try integer("heads", GPT2Limits.heads, &settings.heads)
+        try integer("context", GPT2Limits.context, &settings.context)
+        try integer("batchSize", GPT2Limits.batch, &settings.training.batchSize)
+        try real("learningRate", GPT2Limits.learningRate, &settings.training.learningRate)
+        try integer("warmupSteps", GPT2Limits.warmupSteps, &settings.training.warmupSteps)
+        try real("floorRatio", GPT2Limits.floorRatio, &settings.training.floorRatio)
+        try real("weightDecay", GPT2Limits.weightDecay, &settings.training.weightDecay)
+        try real("clip", GPT2Limits.clip, &settings.training.clip)
+        try integer("epochs", GPT2Limits.epochs, &settings.training.epochs)
+        if section.has("init") { settings.initial = try section.choice("init", InitialWeights.self) }
+        guard settings.width % settings.heads == 0 else {
+            throw section.failure("model.width \(settings.width) must be a multiple of model.heads \(settings.heads)")
+        }
+        return settings
+    }
+
+    static func settings(_ json: JSONValue) throws -> Settings {
+        var reader = try SettingsReader(json, path: "model settings", prefix: "model.")
+        _ = try reader.string("family")
+        return try settings(&reader)
+    }
+
+    public func normalizedSettings(_ section: inout SettingsReader) throws -> JSONValue {
+        try Self.settings(&section).json
+    }
+
+    /// Weights, gradients and both moments; the training activations with the whole logits;
+    /// the output head's per-worker blocks.
+    public func estimatedTrainingBytes(settings: JSONValue, tokens: Int, vocabularySize: Int) -> Int {
+        guard let settings = try? Self.settings(settings) else { return 0 }
+        let configuration = settings.configuration(vocabularySize: vocabularySize)
+        let rows = settings.training.batchSize * settings.context
+        let activations = rows * vocabularySize + configuration.layers * rows * configuration.width * 24
+        return 4 * (4 * configuration.parameterCount + activations + 4 * rows * ClassifierHead.columns)
+    }
+
+    public func contextLimit(settings: JSONValue) -> Int? {
+        (try? Self.settings(settings)).map(\.context)
+    }
+
+    public func train(_ request: TrainingRequest) throws -> any LanguageModel {
+        let settings = try Self.settings(request.settings)
+        let configuration = settings.configuration(vocabularySize: request.vocabulary.count)
+        BLAS.setThreads(request.threads)
+        Parallel.threads = request.threads
+        var initial: TensorBuffer<Float>?
+        if settings.initial != .scratch, let earlier = try request.earlierModel(settings.initial == .previous ? .previous : .generationZero) {
+            guard let model = earlier as? GPT2LanguageModel, model.configuration == configuration else {
+                throw CollapseError("the model to start from is not a GPT-2 model of the configured shape")
+            }
+            initial = model.parameters
+        }
+        request.note("training \(configuration.layers) layers × \(configuration.width) wide on \(request.blocks.count) blocks, \(settings.training.epochs) epoch(s)")
+        let result = try GPT2Training.train(configuration: configuration, vocabulary: request.vocabulary, blocks: request.blocks,
+                                            validation: request.validation, settings: settings.training, seed: request.seed,
+                                            initial: initial, keepBestEpoch: true, note: request.note)
+        return result.model
+    }
+
+    public func load(from path: String) throws -> any LanguageModel {
+        try GPT2LanguageModel.load(from: path)
+    }
+
+    /// safetensors: an 8-byte header length, then the JSON header's `{`.
+    public func recognizes(path: String) -> Bool {
+        guard let file = try? InputFile(path: path) else { return false }
+        var start = [UInt8](repeating: 0, count: 9)
+        let count = (try? start.withUnsafeMutableBytes { try file.readFully(into: $0) }) ?? 0
+        return count == 9 && start[8] == UInt8(ascii: "{")
+    }
+}
