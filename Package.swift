@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Evaluation", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "ModelContractTests", dependencies: ["TestSupport", "LanguageModeling", "Decoding", "NGram", "GPT2", "Settings", "Storage", "Tokenization"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"], swiftSettings: nativeCPU),
-        .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "NeuralNetworks", "TestSupport", "Storage", "Tokenization", "LanguageModeling", "Settings"],
+        .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "Decoding", "NeuralNetworks", "TestSupport", "Storage", "Tokenization", "LanguageModeling", "Settings"],
                     swiftSettings: nativeCPU),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage"]),
     ]

@@ -43,6 +43,13 @@ public enum BeamSearch {
     ///   O(prompts × beams² log beams) to rank the candidates.
     public static func continuations(of prompts: [[Int32]], decoder: inout any StepDecoder, vocabularySize: Int,
                                      settings: DecodingSettings) -> [Continuation] {
+        finalBeams(of: prompts, decoder: &decoder, vocabularySize: vocabularySize, settings: settings).map { $0[0] }
+    }
+
+    /// Every prompt's beams after the last step, best first (Hugging Face's `num_return_sequences`
+    /// = beams, with the scores not divided by the length).
+    public static func finalBeams(of prompts: [[Int32]], decoder: inout any StepDecoder, vocabularySize: Int,
+                                  settings: DecodingSettings) -> [[Continuation]] {
         precondition(decoder.rowCount == prompts.count, "the decoder must start with one row per prompt")
         let width = max(1, settings.beams)
         var beams = prompts.map { [BeamState(penalized: TokenSet($0, capacity: vocabularySize), tokens: [], score: 0)] }
@@ -75,7 +82,7 @@ public enum BeamSearch {
             // The last token is chosen, never fed: nothing asks for what follows it.
             if step + 1 < settings.newTokens { decoder.advance(parents: parents, tokens: tokens) }
         }
-        return beams.map { Continuation(tokens: $0[0].tokens, score: $0[0].score) }
+        return beams.map { $0.map { Continuation(tokens: $0.tokens, score: $0.score) } }
     }
 
     /// One prompt through the model's own decoder.

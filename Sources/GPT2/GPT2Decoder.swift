@@ -10,13 +10,18 @@ struct GPT2Decoder: StepDecoder {
     let model: GPT2LanguageModel
     let forward: IncrementalForward
     let cache: KeyValueCache
+    /// Ids never proposed.
+    let banned: TokenSet
     /// The logits after each row's last token [rows × V].
     private var logits: TensorBuffer<Float>
 
-    /// - Parameter startToken: feed `<s>` before each prompt (the tool's convention); tests
-    ///   comparing with Hugging Face feed the prompt alone.
-    init(model: GPT2LanguageModel, prompts: [[Int32]], startToken: Bool = true) {
+    /// - Parameters:
+    ///   - startToken: feed `<s>` before each prompt (the tool's convention); tests comparing
+    ///     with Hugging Face feed the prompt alone.
+    ///   - banned: ids never proposed; `<s>` and `</s>` by default (SPEC §4).
+    init(model: GPT2LanguageModel, prompts: [[Int32]], startToken: Bool = true, banned: TokenSet? = nil) {
         self.model = model
+        self.banned = banned ?? model.boundaries
         let configuration = model.configuration
         forward = IncrementalForward(configuration: configuration, layout: GPT2Layout(configuration), parameters: model.parameters)
         cache = KeyValueCache(layers: configuration.layers, context: configuration.context, width: configuration.width, rows: prompts.count)
@@ -33,7 +38,7 @@ struct GPT2Decoder: StepDecoder {
     var rowCount: Int { cache.rows }
 
     func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
-        model.topCandidates(k, logits: logits.pointer, rows: rowCount, penalty: penalty, penalized: penalized)
+        model.topCandidates(k, logits: logits.pointer, rows: rowCount, penalty: penalty, penalized: penalized, banned: banned)
     }
 
     mutating func advance(parents: [Int], tokens: [Int32]) {
@@ -50,10 +55,12 @@ struct GPT2Decoder: StepDecoder {
 /// vocabulary.
 struct GPT2ReferenceDecoder: StepDecoder {
     let model: GPT2LanguageModel
+    let banned: TokenSet
     private var sequences: [[Int32]]
 
-    init(model: GPT2LanguageModel, prompts: [[Int32]], startToken: Bool = true) {
+    init(model: GPT2LanguageModel, prompts: [[Int32]], startToken: Bool = true, banned: TokenSet? = nil) {
         self.model = model
+        self.banned = banned ?? model.boundaries
         sequences = prompts.map { (startToken ? [SpecialToken.startOfSequence.id] : []) + $0 }
     }
 
@@ -71,7 +78,7 @@ struct GPT2ReferenceDecoder: StepDecoder {
                 }
             }
             let last = transformer.logits.baseAddress! + (sequence.count - 1) * vocabulary
-            var all = model.penalizedLogProbabilities(last, penalty: penalty, penalized: penalized[row])
+            var all = model.penalizedLogProbabilities(last, penalty: penalty, penalized: penalized[row], banned: banned)
             all.sort(by: ScoredToken.ranksBefore)
             result.append(Array(all.prefix(k)))
         }
@@ -87,13 +94,13 @@ struct GPT2ReferenceDecoder: StepDecoder {
 extension GPT2LanguageModel {
     /// Every generatable id's log-probability (log-softmax of the logits, in single precision
     /// as Hugging Face computes it), with the repetition penalty on the ids in `penalized`.
-    func penalizedLogProbabilities(_ logits: UnsafePointer<Float>, penalty: Float, penalized: TokenSet) -> [ScoredToken] {
+    func penalizedLogProbabilities(_ logits: UnsafePointer<Float>, penalty: Float, penalized: TokenSet, banned: TokenSet) -> [ScoredToken] {
         let count = configuration.vocabularySize
         let largest = Float.maximum(logits, count: count)
         let logSum = log(Float.sumOfExponentials(logits, count: count, shift: largest)) + largest
         var all: [ScoredToken] = []
         all.reserveCapacity(count)
-        for id in 0..<Int32(count) where Self.generatable(id) {
+        for id in 0..<Int32(count) where !banned.contains(id) {
             let value = logits[Int(id)] - logSum
             all.append(ScoredToken(id: id, score: penalized.contains(id) ? penalize(value, penalty) : value))
         }
@@ -103,7 +110,8 @@ extension GPT2LanguageModel {
     /// The k best candidates of each row of logits: one pass over the vocabulary per row,
     /// keeping the best k in a sorted list (the same scores and order as the reference's sort).
     /// - Complexity: O(rows × vocabulary × log k) comparisons at worst, O(rows × vocabulary) typically.
-    func topCandidates(_ k: Int, logits: UnsafePointer<Float>, rows: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
+    func topCandidates(_ k: Int, logits: UnsafePointer<Float>, rows: Int, penalty: Float, penalized: [TokenSet],
+                       banned: TokenSet) -> [[ScoredToken]] {
         let count = configuration.vocabularySize
         var result = [[ScoredToken]](repeating: [], count: rows)
         result.withUnsafeMutableBufferPointer { output in
@@ -115,7 +123,7 @@ extension GPT2LanguageModel {
                     var best: [ScoredToken] = []
                     best.reserveCapacity(k + 1)
                     let set = penalized[row]
-                    for id in 0..<Int32(count) where Self.generatable(id) {
+                    for id in 0..<Int32(count) where !banned.contains(id) {
                         var value = values[Int(id)] - logSum
                         if set.contains(id) { value = penalize(value, penalty) }
                         let candidate = ScoredToken(id: id, score: value)
@@ -133,7 +141,7 @@ extension GPT2LanguageModel {
     }
 
     /// Decoding never produces `<s>` or `</s>` (SPEC §4).
-    static func generatable(_ id: Int32) -> Bool {
-        id != SpecialToken.startOfSequence.id && id != SpecialToken.endOfSequence.id
+    var boundaries: TokenSet {
+        TokenSet([SpecialToken.startOfSequence.id, SpecialToken.endOfSequence.id], capacity: configuration.vocabularySize)
     }
 }
