@@ -26,7 +26,7 @@ struct GenerateCommand: ParsableCommand {
     var penalty: Float = 3.0
     @Option(help: "New tokens per continuation.")
     var newTokens = 64
-    @Option(help: "Worker threads (default: all cores). The output does not depend on it.")
+    @Option(help: "Worker threads (default: all cores). An n-gram's output does not depend on it; a transformer's is the same at a fixed count.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Prompts decoded together in lockstep. The output does not depend on it.")
     var batch = 16
@@ -45,6 +45,7 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         let log = StageLog("generate")
         log.note("loading \(model)")
+        FamilyRegistry.standard.useThreads(threads)
         let languageModel = try FamilyRegistry.standard.load(from: model)
         let reader = try BlockFileReader(path: prompts, vocabulary: languageModel.vocabulary)
         try languageModel.checkFits(promptLength: reader.blockSize, newTokens: newTokens, path: model)

@@ -18,7 +18,7 @@ struct RunCommand: ParsableCommand {
     var rebuildManifest = false
     @Option(help: "Directory that holds runs (ignored when a run directory is given).")
     var runs = "Runs"
-    @Option(help: "Worker threads (the output does not depend on it).")
+    @Option(help: "Worker threads (an n-gram run's output does not depend on it; a transformer run's is the same at a fixed count).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Prompts decoded together in lockstep (the output does not depend on it).")
     var batch = 16

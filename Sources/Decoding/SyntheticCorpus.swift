@@ -7,7 +7,8 @@ import Tokenization
 
 /// Writes a generation's corpus: the continuation of every prompt, in prompt order.
 ///
-/// Prompts are handed out in batches to `threads` workers; each batch is beam-searched in
+/// Prompts are handed out in batches to `threads` workers (one, for a model whose decoder uses
+/// every core itself); each batch is beam-searched in
 /// lockstep, each continuation depends only on its prompt, the model and the settings, and
 /// lands at its prompt's index, so the output is identical whatever the thread count, batch
 /// size or scheduling.
@@ -34,7 +35,7 @@ public enum SyntheticCorpus {
         let next = Atomic<Int>(0)
         output.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let destination = buffer
-            DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in
+            DispatchQueue.concurrentPerform(iterations: model.decoderUsesAllCores ? 1 : max(1, threads)) { _ in
                 while true {
                     let taken = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     if taken >= batches { return }

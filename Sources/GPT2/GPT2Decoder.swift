@@ -107,9 +107,11 @@ extension GPT2LanguageModel {
         return all
     }
 
-    /// The k best candidates of each row of logits: one pass over the vocabulary per row,
-    /// keeping the best k in a sorted list (the same scores and order as the reference's sort).
-    /// - Complexity: O(rows × vocabulary × log k) comparisons at worst, O(rows × vocabulary) typically.
+    /// The k best candidates of each row of logits, scored as `penalizedLogProbabilities` scores
+    /// them, in the reference's order. One vectorized pass per row skips the ids whose logit is
+    /// below the running k-th best (the penalty only lowers scores, so that bound is safe); the
+    /// few above it are scored exactly and kept in a sorted list.
+    /// - Complexity: O(rows × vocabulary) vector comparisons, plus O(k) per id that passes.
     func topCandidates(_ k: Int, logits: UnsafePointer<Float>, rows: Int, penalty: Float, penalized: [TokenSet],
                        banned: TokenSet) -> [[ScoredToken]] {
         let count = configuration.vocabularySize
@@ -117,27 +119,47 @@ extension GPT2LanguageModel {
         result.withUnsafeMutableBufferPointer { output in
             Parallel.forEach(rows, grain: 4) { range in
                 for row in range {
-                    let values = logits + row * count
-                    let largest = Float.maximum(values, count: count)
-                    let logSum = log(Float.sumOfExponentials(values, count: count, shift: largest)) + largest
-                    var best: [ScoredToken] = []
-                    best.reserveCapacity(k + 1)
-                    let set = penalized[row]
-                    for id in 0..<Int32(count) where !banned.contains(id) {
-                        var value = values[Int(id)] - logSum
-                        if set.contains(id) { value = penalize(value, penalty) }
-                        let candidate = ScoredToken(id: id, score: value)
-                        if best.count == k, let worst = best.last, !ScoredToken.ranksBefore(candidate, worst) { continue }
-                        var position = best.count
-                        while position > 0 && ScoredToken.ranksBefore(candidate, best[position - 1]) { position -= 1 }
-                        best.insert(candidate, at: position)
-                        if best.count > k { best.removeLast() }
-                    }
-                    output[row] = best
+                    output[row] = Self.best(k, of: logits + row * count, count: count, penalty: penalty, penalized: penalized[row], banned: banned)
                 }
             }
         }
         return result
+    }
+
+    static func best(_ k: Int, of values: UnsafePointer<Float>, count: Int, penalty: Float, penalized: TokenSet,
+                     banned: TokenSet) -> [ScoredToken] {
+        let largest = Float.maximum(values, count: count)
+        let logSum = log(Float.sumOfExponentials(values, count: count, shift: largest)) + largest
+        var best: [ScoredToken] = []
+        best.reserveCapacity(k + 1)
+        // A logit below this cannot make the list (a margin covers the rounding of l − logSum).
+        var bound = -Float.infinity
+        func consider(_ id: Int32) {
+            guard !banned.contains(id) else { return }
+            var value = values[Int(id)] - logSum
+            if penalized.contains(id) { value = penalize(value, penalty) }
+            let candidate = ScoredToken(id: id, score: value)
+            if best.count == k, let worst = best.last, !ScoredToken.ranksBefore(candidate, worst) { return }
+            var position = best.count
+            while position > 0 && ScoredToken.ranksBefore(candidate, best[position - 1]) { position -= 1 }
+            best.insert(candidate, at: position)
+            if best.count > k { best.removeLast() }
+            if best.count == k, let worst = best.last { bound = worst.score + logSum - max(1e-3, abs(worst.score + logSum) * 1e-5) }
+        }
+        var index = 0
+        let raw = UnsafeRawPointer(values)
+        while index + 16 <= count {
+            let chunk = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+            if any(chunk .>= bound) {
+                for lane in 0..<16 where chunk[lane] >= bound { consider(Int32(index + lane)) }
+            }
+            index += 16
+        }
+        while index < count {
+            if values[index] >= bound { consider(Int32(index)) }
+            index += 1
+        }
+        return best
     }
 
     /// Decoding never produces `<s>` or `</s>` (SPEC §4).

@@ -93,8 +93,7 @@ public struct GPT2Family: ModelFamily {
     public func train(_ request: TrainingRequest) throws -> any LanguageModel {
         let settings = try Self.settings(request.settings)
         let configuration = settings.configuration(vocabularySize: request.vocabulary.count)
-        BLAS.setThreads(request.threads)
-        Parallel.threads = request.threads
+        useThreads(request.threads)
         var initial: TensorBuffer<Float>?
         if settings.initial != .scratch, let earlier = try request.earlierModel(settings.initial == .previous ? .previous : .generationZero) {
             guard let model = earlier as? GPT2LanguageModel, model.configuration == configuration else {
@@ -105,8 +104,15 @@ public struct GPT2Family: ModelFamily {
         request.note("training \(configuration.layers) layers × \(configuration.width) wide on \(request.blocks.count) blocks, \(settings.training.epochs) epoch(s)")
         let result = try GPT2Training.train(configuration: configuration, vocabulary: request.vocabulary, blocks: request.blocks,
                                             validation: request.validation, settings: settings.training, seed: request.seed,
-                                            initial: initial, keepBestEpoch: true, note: request.note)
+                                            initial: initial, keepBestEpoch: true, checkpointDirectory: request.workDirectory,
+                                            note: request.note)
         return result.model
+    }
+
+    /// BLAS's threads and the layers' own: results are reproducible at a fixed count.
+    public func useThreads(_ count: Int) {
+        BLAS.setThreads(count)
+        Parallel.threads = count
     }
 
     public func load(from path: String) throws -> any LanguageModel {

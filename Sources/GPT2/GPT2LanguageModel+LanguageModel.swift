@@ -34,4 +34,7 @@ extension GPT2LanguageModel: LanguageModel {
 
     /// `<s>` takes the first position, and the last new token is chosen but never fed.
     public var contextLimit: Int? { configuration.context }
+
+    /// Its products run on every BLAS thread and its per-row work on every core.
+    public var decoderUsesAllCores: Bool { true }
 }

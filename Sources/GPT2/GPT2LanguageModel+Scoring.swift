@@ -18,8 +18,9 @@ extension GPT2LanguageModel {
     }
 
     /// Pooled perplexity of blocks under the block convention, and "in-block": each token from
-    /// the second on predicted from the earlier tokens of its block alone (no `<s>`), the way
-    /// language-model training code usually evaluates fixed-length chunks.
+    /// the second on, predicted from the earlier tokens of its block, the way language-model
+    /// training code usually evaluates fixed-length chunks (the first token, predicted from
+    /// `<s>` alone, is left out).
     public func perplexities(of blocks: TrainingSequences) -> (block: Double, inBlock: Double) {
         let model = transformer()
         let block = exp(model.meanLoss(blocks, batchSize: Self.scoringBatch))
@@ -39,15 +40,10 @@ extension GPT2LanguageModel {
 }
 
 extension SequenceBatch {
-    /// Row b reads `s₁ … sₙ` and predicts `s₂ … sₙ` (the last position predicts nothing).
+    /// The block batch with the first target of each row dropped: row b reads `<s> s₁ … sₙ₋₁`
+    /// and predicts `s₂ … sₙ`, each from the earlier tokens of its block (`<s>` adds nothing).
     init(inBlock sequences: [ArraySlice<Int32>], length: Int) {
         self.init(sequences, length: length)
-        for (row, sequence) in sequences.enumerated() {
-            for t in 0..<length {
-                let index = row * length + t
-                ids[index] = t < sequence.count ? sequence[sequence.startIndex + t] : SpecialToken.endOfSequence.id
-                targets[index] = t + 1 < sequence.count ? sequence[sequence.startIndex + t + 1] : -1
-            }
-        }
+        for row in 0..<sequences.count { targets[row * length] = -1 }
     }
 }

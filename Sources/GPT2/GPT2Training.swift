@@ -17,15 +17,16 @@ public enum GPT2Training {
     ///   - initial: weights to start from (fine-tuning); GPT-2's initialization from `seed` when nil.
     ///   - keepBestEpoch: return the weights at the end of the epoch with the lowest validation
     ///     loss (as the paper's code keeps), rather than the last.
+    ///   - checkpointDirectory: save each epoch's end there and resume from it.
     public static func train(configuration: GPT2Configuration, vocabulary: Vocabulary, blocks: TrainingSequences,
                              validation: TrainingSequences, settings: TrainingSettings, seed: UInt64,
-                             initial: TensorBuffer<Float>? = nil, keepBestEpoch: Bool = false,
+                             initial: TensorBuffer<Float>? = nil, keepBestEpoch: Bool = false, checkpointDirectory: String? = nil,
                              note: (String) -> Void = { _ in }) throws -> Result {
         try configuration.validate()
         let layout = GPT2Layout(configuration)
         let parameters = initial?.copy() ?? layout.initialized(seed: seed)
         let trainer = Trainer(model: Transformer(layout: layout, parameters: parameters), blocks: blocks, validation: validation,
-                              settings: settings, seed: seed)
+                              settings: settings, seed: seed, checkpointDirectory: checkpointDirectory)
         let start = monotonicSeconds()
         try trainer.train(note: note)
         let kept = keepBestEpoch ? trainer.bestEpochParameters ?? parameters : parameters

@@ -31,19 +31,22 @@ public final class Trainer {
     let blocks: TrainingSequences
     let validation: TrainingSequences
     let seed: UInt64
+    /// Where each epoch's end is saved, and resumed from.
+    let checkpointDirectory: String?
     private var optimizer: AdamW<Float>
 
-    public init(model: Transformer<Float>, blocks: TrainingSequences, validation: TrainingSequences, settings: TrainingSettings, seed: UInt64) {
+    /// - Parameter checkpointDirectory: save a checkpoint at each epoch's end here, and go on
+    ///   from the one found there (of this same training) instead of starting over.
+    public init(model: Transformer<Float>, blocks: TrainingSequences, validation: TrainingSequences, settings: TrainingSettings, seed: UInt64,
+                checkpointDirectory: String? = nil) {
         self.model = model
+        self.checkpointDirectory = checkpointDirectory
         self.blocks = blocks
         self.validation = validation
         self.settings = settings
         self.seed = seed
         optimizer = AdamW(layout: model.layout.tensors)
-        optimizer.beta1 = Float(settings.beta1)
-        optimizer.beta2 = Float(settings.beta2)
-        optimizer.epsilon = Float(settings.epsilon)
-        optimizer.weightDecay = Float(settings.weightDecay)
+        configureOptimizer()
     }
 
     public var stepsPerEpoch: Int { blocks.count / settings.batchSize }
@@ -63,12 +66,19 @@ public final class Trainer {
         }
         var schedule = LearningRateSchedule(peak: settings.learningRate, warmupSteps: settings.warmupSteps,
                                             floorRatio: settings.floorRatio, totalSteps: plannedSteps)
-        let start = monotonicSeconds()
-        let progress = ProgressReporter(stage: "train gpt2", total: plannedSteps * settings.batchSize * length, unit: "tokens")
+        var start = monotonicSeconds()
         var order: [Int] = []
         var lossSum = 0.0, lossSteps = 0
         var step = 0
         var trainingSeconds = 0.0
+        if let resumed = resume() {
+            step = resumed.step
+            schedule.totalSteps = resumed.totalSteps
+            trainingSeconds = history.last?.trainingSeconds ?? 0
+            start -= history.last?.seconds ?? 0
+            note("resuming at step \(step) from \(checkpointDirectory ?? "")/\(TrainingCheckpoint.fileName)")
+        }
+        let progress = ProgressReporter(stage: "train gpt2", total: (schedule.totalSteps - step) * settings.batchSize * length, unit: "tokens")
         while step < schedule.totalSteps {
             let stepStart = monotonicSeconds()
             let epoch = step / stepsPerEpoch, position = step % stepsPerEpoch
@@ -90,6 +100,7 @@ public final class Trainer {
             if evaluate {
                 record(step: step, start: start, trainingSeconds: trainingSeconds, loss: lossSum / Double(lossSteps), note: note)
                 (lossSum, lossSteps) = (0, 0)
+                if step % stepsPerEpoch == 0 && step < schedule.totalSteps { try saveCheckpoint(step: step, totalSteps: schedule.totalSteps) }
             }
             if timeUp { break }
         }
@@ -117,6 +128,46 @@ public final class Trainer {
         }
         note("step \(step): training loss \(Format.fixed(loss, digits: 4))"
              + (validationLoss.map { ", validation perplexity \(Format.fixed(exp($0), digits: 2))" } ?? ""))
+    }
+
+    /// What identifies this training: settings, shape, seed and data.
+    var fingerprint: String {
+        var hasher = XXHash64()
+        let settingsJSON = (try? prettyJSON(settings)) ?? ""
+        let shape = model.configuration
+        hasher.update(Array("\(settingsJSON)|\(shape.layers) \(shape.width) \(shape.heads) \(shape.context) \(shape.vocabularySize)|\(seed)|".utf8))
+        blocks.tokens.withUnsafeBytes { hasher.update($0) }
+        blocks.ends.withUnsafeBytes { hasher.update($0) }
+        validation.tokens.withUnsafeBytes { hasher.update($0) }
+        return hasher.finalize().hexDigits
+    }
+
+    private func saveCheckpoint(step: Int, totalSteps: Int) throws {
+        guard let checkpointDirectory else { return }
+        try TrainingCheckpoint(step: step, totalSteps: totalSteps, parameters: model.parameters, firstMoment: optimizer.firstMoment,
+                               secondMoment: optimizer.secondMoment, optimizerStep: optimizer.step,
+                               best: bestEpochParameters.map { ($0, bestValidationLoss) }, history: history)
+            .save(in: checkpointDirectory, fingerprint: fingerprint)
+    }
+
+    /// Restores the last checkpoint of this training, if there is one.
+    private func resume() -> TrainingCheckpoint? {
+        guard let checkpointDirectory,
+              let checkpoint = TrainingCheckpoint.load(from: checkpointDirectory, fingerprint: fingerprint, count: model.parameters.count) else { return nil }
+        model.parameters.pointer.update(from: checkpoint.parameters.pointer, count: checkpoint.parameters.count)
+        optimizer = AdamW(layout: model.layout.tensors, step: checkpoint.optimizerStep, first: checkpoint.firstMoment, second: checkpoint.secondMoment)
+        configureOptimizer()
+        bestEpochParameters = checkpoint.best?.parameters
+        bestValidationLoss = checkpoint.best?.loss ?? .infinity
+        history = checkpoint.history
+        return checkpoint
+    }
+
+    private func configureOptimizer() {
+        optimizer.beta1 = Float(settings.beta1)
+        optimizer.beta2 = Float(settings.beta2)
+        optimizer.epsilon = Float(settings.epsilon)
+        optimizer.weightDecay = Float(settings.weightDecay)
     }
 
     /// Block indices in this epoch's order.

@@ -20,6 +20,11 @@ public struct FamilyRegistry: Sendable {
         return family
     }
 
+    /// Tells every family the thread count to compute with (see `ModelFamily.useThreads`).
+    public func useThreads(_ count: Int) {
+        for family in families { family.useThreads(count) }
+    }
+
     /// Loads a model file of whichever family recognizes it.
     public func load(from path: String) throws -> any LanguageModel {
         guard FileSystem.exists(path) else { throw CollapseError("no such file or directory", path: path) }

@@ -26,6 +26,11 @@ public protocol LanguageModel: Sendable {
     /// Whether `score(_:mode: .sentence)` is meaningful (a model that knows `</s>`).
     var scoresSentences: Bool { get }
 
+    /// Whether one decoder already spreads its work over every core (batched matrix products
+    /// over its rows): the corpus writer then decodes one batch at a time rather than one per
+    /// thread.
+    var decoderUsesAllCores: Bool { get }
+
     /// The most tokens of prompt and continuation together a decoding row can take; nil for no
     /// limit. (A transformer feeds `<s>` and every token but the last: its context.)
     var contextLimit: Int? { get }

@@ -29,6 +29,12 @@ public protocol ModelFamily: Sendable {
 
     /// `LanguageModel.contextLimit` of the models these settings make, known before training.
     func contextLimit(settings: JSONValue) -> Int?
+
+    /// The threads this family's models compute with from now on, in every process that
+    /// trains, loads, scores or decodes: a family whose results depend on the thread count
+    /// (a sum split over BLAS threads) must hear the same count whether a model was trained in
+    /// this process or loaded from a file.
+    func useThreads(_ count: Int)
 }
 
 extension ModelFamily {

@@ -44,6 +44,10 @@ public struct NGramFamily: ModelFamily {
 
     public func contextLimit(settings: JSONValue) -> Int? { nil }
 
+    /// Nothing to set: the n-gram's results never depend on the thread count, and its callers
+    /// spread its work over their own threads.
+    public func useThreads(_ count: Int) {}
+
     /// The typed settings of a normalized section.
     static func settings(_ section: JSONValue) throws -> (order: Int, discountFallback: Bool) {
         var reader = try SettingsReader(section, path: "model settings")

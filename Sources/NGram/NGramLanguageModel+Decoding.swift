@@ -34,6 +34,8 @@ extension NGramLanguageModel: LanguageModel {
 
     public var contextLimit: Int? { nil }
 
+    public var decoderUsesAllCores: Bool { false }
+
     /// Built once per model, on first use, shared by copies of the model.
     var nextTokenIndex: NextTokenIndex {
         decodingCache.index(for: model)

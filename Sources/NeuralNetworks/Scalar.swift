@@ -43,7 +43,8 @@ extension Double: Scalar {
 
 /// The BLAS library's own threads.
 public enum BLAS {
-    private static let configured = Atomic<Int>(0)
+    /// OpenBLAS's own default (the core count, or OPENBLAS_NUM_THREADS) until set.
+    private static let configured = Atomic<Int>(Int(openblas_get_num_threads()))
 
     /// Threads OpenBLAS uses for each product (results are reproducible at a fixed count).
     public static func setThreads(_ count: Int) {

@@ -17,7 +17,8 @@ public struct RunOptions: Sendable {
     public var rebuildManifest = false
     /// Recompute every evaluation from the stored models and corpora.
     public var reevaluate = false
-    /// Worker threads (results never depend on it).
+    /// Worker threads (an n-gram run's results never depend on it; a transformer run's are the
+    /// same at a fixed count).
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Prompts decoded together in lockstep (results never depend on it).
     public var batch = 16
@@ -89,6 +90,7 @@ public final class RunExecutor {
 
     init(configuration: RunConfiguration, attributedTo source: String, runsRoot: String, options: RunOptions) throws {
         let family = try options.registry.family(named: configuration.model.family, path: source)
+        options.registry.useThreads(options.threads)
         let corpus: Corpus
         do {
             corpus = try Corpus(path: configuration.corpusPath)
@@ -191,6 +193,8 @@ public final class RunExecutor {
                     note: { [log] in log.note("seed \(seed) generation \(k): \($0)") })
                 let trained = try family.train(request)
                 try trained.save(to: "\(directory)/\(file)")
+                // The family's checkpoints were only for resuming this stage.
+                try FileSystem.remove("\(directory)/\(base)/work")
                 models[k] = trained
             }
             // Only generation 0 and the newest model are needed from here on.

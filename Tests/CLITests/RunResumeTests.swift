@@ -90,3 +90,55 @@ func runArtifacts(_ directory: String) throws -> [String: Data] {
         #expect(again.status != 0 && again.error.contains("use --resume"))
     }
 }
+
+/// The tiny corpus of `tinyRunSetup` with the test-only GPT-2 configuration pointed at it.
+func tinyNeuralRunSetup(in root: String) throws -> String {
+    _ = try tinyRunSetup(in: root)
+    let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Tests/Fixtures/tiny-gpt2.json")
+    var object = try JSONSerialization.jsonObject(with: Data(contentsOf: fixture)) as! [String: Any]
+    object["corpus"] = "\(root)/Corpora/tiny"
+    let config = "\(root)/tiny-gpt2.json"
+    try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: config))
+    return config
+}
+
+@Suite(.serialized) struct NeuralRunResumeTests {
+    /// kill -9 anywhere in a transformer run (inside an epoch of training, between epochs,
+    /// while generating), then `--resume`: the same files as a run never interrupted.
+    @Test func killedNeuralRunsResumeToIdenticalBytes() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = try tinyNeuralRunSetup(in: root)
+        let start = Date()
+        let reference = try Collapse.run(["run", config, "--runs", "\(root)/reference", "--threads", "2"], environment: ["COLLAPSE_QUIET": "1"])
+        #expect(reference.status == 0, "\(reference.error)")
+        let duration = Date().timeIntervalSince(start)
+        let expected = try runArtifacts("\(root)/reference/tiny-gpt2")
+        #expect(expected.keys.contains("seed-1/gen-2/model.safetensors") && !expected.keys.contains { $0.contains("/work/") })
+        var midTraining = 0, midGeneration = 0
+        for (attempt, fraction) in [0.15, 0.3, 0.45, 0.6, 0.75, 0.9].enumerated() {
+            let runs = "\(root)/killed-\(attempt)"
+            let process = Process()
+            process.executableURL = Collapse.executable
+            process.arguments = ["run", config, "--runs", runs, "--threads", "2"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["COLLAPSE_QUIET": "1"]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(duration * fraction * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let files = try runArtifacts("\(runs)/tiny-gpt2")
+            if files.keys.contains(where: { $0.hasSuffix("work/training-checkpoint.safetensors") }) { midTraining += 1 }
+            if files.keys.contains(where: { $0.contains("corpus.blocks.tmp-") }) { midGeneration += 1 }
+            let resumed = try Collapse.run(["run", config, "--runs", runs, "--resume", "--threads", "2"], environment: ["COLLAPSE_QUIET": "1"])
+            #expect(resumed.status == 0, "\(resumed.error)")
+            let after = try runArtifacts("\(runs)/tiny-gpt2")
+            let differing = Set(after.keys).union(expected.keys).filter { after[$0] != expected[$0] }.sorted()
+            #expect(differing.isEmpty, "killed at \(fraction) of the run: \(differing) differ")
+        }
+        #expect(midTraining >= 1, "no kill landed inside training after an epoch's checkpoint")
+        _ = midGeneration
+    }
+}

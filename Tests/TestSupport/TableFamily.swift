@@ -43,6 +43,8 @@ public struct TableFamily: ModelFamily {
 
     public func contextLimit(settings: JSONValue) -> Int? { nil }
 
+    public func useThreads(_ count: Int) {}
+
     public func recognizes(path: String) -> Bool {
         (try? InputFile.readText(path: path))?.hasPrefix(TableModel.magic) ?? false
     }
@@ -139,6 +141,8 @@ public struct TableModel: LanguageModel {
     public var scoresSentences: Bool { false }
 
     public var contextLimit: Int? { nil }
+
+    public var decoderUsesAllCores: Bool { false }
 
     public func save(to path: String) throws {
         try FileSystem.writeText("\(Self.magic)\n\(logs.map { "\($0)" }.joined(separator: " "))\n\(vocabulary.fileContents())", to: path)
