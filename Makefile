@@ -9,7 +9,7 @@ CORPORA      ?= Corpora
 COLLAPSE     := .build/release/collapse
 APT_PACKAGES := libicu-dev libzstd-dev libopenblas-dev zlib1g-dev pkg-config
 
-.PHONY: help setup packages build test bench bench-reference corpus wikitext2 generations report quick clean
+.PHONY: help setup packages build test bench bench-reference corpus wikitext2 generations report quick small clean
 
 DEFAULT_RUN  := Runs/configs/wikitext2-ngram5-replace.json
 
@@ -21,6 +21,7 @@ help:
 	@echo "make corpus    import WikiText-2 into $(CORPORA)/wikitext-2 (from WIKITEXT2_DIR, else download)"
 	@echo "make generations  the default run: order-5 n-gram, ICU, 10 generations, replace (resumes if interrupted)"
 	@echo "make report   refresh Runs/<default run>/report.html"
+	@echo "make small     the transformer on 5% of WikiText-2: 3 seeds, 10 generations, report (FAMILY=gpt2|ngram5, REGIME=replace|gamma0.1)"
 	@echo "make quick     a one-minute tour: 10% of WikiText-2, 3 seeds, 10 generations, report (REGIME=replace|gamma0.1|accumulate)"
 
 setup: packages build
@@ -88,13 +89,26 @@ generations: wikitext2
 REGIME ?= replace
 QUICK_RUN := Runs/configs/quick-$(REGIME).json
 
+# A run on the first lines of each WikiText-2 split, imported once: $(call subset-run,CORPUS,FRACTION,CONFIG).
+define subset-run
+	@if $(COLLAPSE) corpus stats $(CORPORA)/$(1) >/dev/null 2>&1; then echo "using $(CORPORA)/$(1)"; \
+	elif [ -n "$(WIKITEXT2_DIR)" ]; then $(COLLAPSE) corpus import "$(WIKITEXT2_DIR)" --name $(1) --fraction $(2) --corpora $(CORPORA) --force; \
+	else $(COLLAPSE) corpus fetch wikitext-2 --name $(1) --fraction $(2) --corpora $(CORPORA) --force; fi
+	$(COLLAPSE) run $(3) --resume
+	$(COLLAPSE) report Runs/$$(basename $(3) .json)
+	$(COLLAPSE) compare Runs/$$(basename $(3) .json)
+endef
+
 quick: build
-	@if $(COLLAPSE) corpus stats $(CORPORA)/wikitext-2-quick >/dev/null 2>&1; then echo "using $(CORPORA)/wikitext-2-quick"; \
-	elif [ -n "$(WIKITEXT2_DIR)" ]; then $(COLLAPSE) corpus import "$(WIKITEXT2_DIR)" --name wikitext-2-quick --fraction 0.1 --corpora $(CORPORA) --force; \
-	else $(COLLAPSE) corpus fetch wikitext-2 --name wikitext-2-quick --fraction 0.1 --corpora $(CORPORA) --force; fi
-	$(COLLAPSE) run $(QUICK_RUN) --resume
-	$(COLLAPSE) report Runs/$$(basename $(QUICK_RUN) .json)
-	$(COLLAPSE) compare Runs/$$(basename $(QUICK_RUN) .json)
+	$(call subset-run,wikitext-2-quick,0.1,$(QUICK_RUN))
+
+# The transformer's runs on 5% of WikiText-2 (Corpora/wikitext-2-small), 3 seeds, 10 generations,
+# with the n-gram on the same data beside it (FAMILY=ngram5); REGIME=replace or gamma0.1.
+FAMILY ?= gpt2
+SMALL_RUN := Runs/configs/small-$(FAMILY)-$(REGIME).json
+
+small: build
+	$(call subset-run,wikitext-2-small,0.05,$(SMALL_RUN))
 
 report: build
 	$(COLLAPSE) report Runs/$$(basename $(DEFAULT_RUN) .json)

@@ -25,6 +25,22 @@ public struct GPT2Benchmark {
     public var referencePython: String?
     /// `pytorch_gpt2.py`.
     public var referenceScript: String
+    /// What to measure.
+    public var parts: Set<Part> = [.training, .decoding]
+    /// The wall-clock budget of each side of `.quality`.
+    public var qualitySeconds = 600.0
+    /// Where `.quality` writes both validation curves (TSV).
+    public var curvesPath = "bench-curves.tsv"
+
+    public enum Part: String, CaseIterable, Sendable {
+        /// Training steps and per-sequence scoring, with their ceiling.
+        case training
+        /// Beam-search decoding beside Hugging Face `generate`.
+        case decoding
+        /// Test perplexity after the same wall time of training as PyTorch (not by default:
+        /// twice `qualitySeconds`).
+        case quality
+    }
 
     public init(corpus: Corpus, layers: Int = 2, width: Int = 128, heads: Int = 2, context: Int = 128, referencePython: String?,
                 referenceScript: String) {
@@ -49,12 +65,30 @@ public struct GPT2Benchmark {
     }
 
     public func run() throws -> [Measurement] {
-        BLAS.setThreads(threads)
         Parallel.threads = threads
+        var results: [Measurement] = []
+        if parts.contains(.training) { results += try measureTraining() }
+        if parts.contains(.decoding) {
+            var decoding = GPT2DecodingBenchmark(corpus: corpus, configuration: configuration)
+            decoding.threads = threads
+            results += try decoding.run(reference: referencePython.map { ReferenceScript(python: $0, script: referenceScript) })
+        }
+        if parts.contains(.quality) {
+            var quality = GPT2QualityBenchmark(corpus: corpus, configuration: configuration)
+            quality.threads = threads
+            quality.seconds = qualitySeconds
+            results += try quality.run(reference: referencePython.map { ReferenceScript(python: $0, script: referenceScript) },
+                                       curvesPath: curvesPath)
+        }
+        return results
+    }
+
+    func measureTraining() throws -> [Measurement] {
         let train = TrainingSequences(try corpus.blocks(.train).blocks())
         let stage = "gpt2 \(configuration.layers)L/\(configuration.width)d/\(configuration.heads)h, V \(configuration.vocabularySize), batch \(batchSize)×\(length), \(threads) threads"
-        let ceiling = GEMMCeiling(configuration: configuration, rows: batchSize * length, length: length, repeats: repeats)
-        let trainingCeiling = try ceiling.seconds(backward: true), scoringCeiling = try ceiling.seconds(backward: false)
+        let ceiling = GEMMCeiling(configuration: configuration, repeats: repeats, threads: threads)
+        let trainingCeiling = ceiling.seconds(ceiling.trainingShapes(rows: batchSize * length, length: length, backward: true))
+        let scoringCeiling = ceiling.seconds(ceiling.trainingShapes(rows: batchSize * length, length: length, backward: false))
         var results = [
             Measurement(stage: stage, metric: "ceiling: training (GEMMs at sgemm rate)", value: Double(batchSize * length) / trainingCeiling.seconds, unit: "tokens/s"),
             Measurement(stage: stage, metric: "ceiling: scoring (GEMMs at sgemm rate)", value: Double(batchSize) / scoringCeiling.seconds, unit: "sequences/s"),
@@ -116,109 +150,10 @@ public struct GPT2Benchmark {
         defer { try? FileSystem.remove(directory) }
         let data = "\(directory)/train.bin"
         try writeRawIDs(train, to: data)
-        let output = try runReference(python, ["speed", "--train", data, "--vocab-size", "\(configuration.vocabularySize)",
-                                               "--layers", "\(configuration.layers)", "--width", "\(configuration.width)",
-                                               "--heads", "\(configuration.heads)", "--context", "\(configuration.context)",
-                                               "--batch", "\(batchSize)", "--length", "\(length)", "--threads", "\(threads)",
-                                               "--steps", "\(steps)", "--repeats", "\(repeats)"])
-        guard case .object(let fields) = try JSONValue.parse(Array(output.utf8)),
-              case .number(let training)? = fields["training_tokens_per_second"], case .number(let scoring)? = fields["scoring_sequences_per_second"],
-              let trainingRate = Double(training), let scoringRate = Double(scoring) else {
-            throw CollapseError("unexpected output from the reference: \(output.prefix(200))")
-        }
-        return (trainingRate, scoringRate)
-    }
-
-    /// Runs the reference script with malloc tuned to reuse memory (as PyTorch wants); returns
-    /// its last line of output.
-    func runReference(_ python: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [referenceScript] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["GLIBC_TUNABLES"] = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CollapseError("the reference benchmark failed (status \(process.terminationStatus))", path: referenceScript) }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-    }
-}
-
-/// Blocks as raw little-endian int32, the reference script's input.
-func writeRawIDs(_ sequences: TrainingSequences, to path: String) throws {
-    let file = try OutputFile(path: path)
-    try sequences.tokens.withUnsafeBytes { try file.write($0) }
-    try file.commit()
-}
-
-/// The time a step's matrix products take at OpenBLAS's rate on each shape, measured alone.
-struct GEMMCeiling {
-    struct Shape: Hashable {
-        var m, n, k: Int
-        var transposeA, transposeB: Bool
-    }
-
-    let configuration: GPT2Configuration
-    let rows: Int
-    let length: Int
-    let repeats: Int
-
-    /// Every product of a forward pass (and, with `backward`, of its gradient) with its count.
-    func shapes(backward: Bool) -> [Shape: Int] {
-        let (n, c, v, l) = (rows, configuration.width, configuration.vocabularySize, configuration.layers)
-        let pairs = rows / length * configuration.heads, size = configuration.headSize
-        var shapes: [Shape: Int] = [:]
-        func add(_ shape: Shape, _ count: Int) { shapes[shape, default: 0] += count }
-        add(Shape(m: n, n: v, k: c, transposeA: false, transposeB: true), 1)
-        for (inputs, outputs) in [(c, 3 * c), (c, c), (c, 4 * c), (4 * c, c)] {
-            add(Shape(m: n, n: outputs, k: inputs, transposeA: false, transposeB: false), l)
-            if backward {
-                add(Shape(m: n, n: inputs, k: outputs, transposeA: false, transposeB: true), l)
-                add(Shape(m: inputs, n: outputs, k: n, transposeA: true, transposeB: false), l)
-            }
-        }
-        // Attention: scores q·kᵀ and the weighted sum of values, per sequence and head.
-        add(Shape(m: length, n: length, k: size, transposeA: false, transposeB: true), l * pairs)
-        add(Shape(m: length, n: size, k: length, transposeA: false, transposeB: false), l * pairs)
-        if backward {
-            add(Shape(m: n, n: c, k: v, transposeA: false, transposeB: false), 1)
-            add(Shape(m: v, n: c, k: n, transposeA: true, transposeB: false), 1)
-            add(Shape(m: length, n: size, k: length, transposeA: false, transposeB: false), 2 * l * pairs)
-            add(Shape(m: length, n: length, k: size, transposeA: false, transposeB: true), l * pairs)
-            add(Shape(m: length, n: size, k: length, transposeA: true, transposeB: false), l * pairs)
-        }
-        return shapes
-    }
-
-    /// Seconds and floating-point operations of one step's products at sgemm's rate.
-    func seconds(backward: Bool) throws -> (seconds: Double, flops: Double) {
-        var total = 0.0, flops = 0.0
-        for (shape, count) in shapes(backward: backward) {
-            total += time(shape) * Double(count)
-            flops += 2 * Double(shape.m * shape.n * shape.k) * Double(count)
-        }
-        return (total, flops)
-    }
-
-    /// Best of `repeats` (at least 3 calls each, more for tiny shapes) of one product.
-    func time(_ shape: Shape) -> Double {
-        let a = TensorBuffer<Float>(count: shape.m * shape.k, value: 0.01), b = TensorBuffer<Float>(count: shape.k * shape.n, value: 0.02)
-        let c = TensorBuffer<Float>(count: shape.m * shape.n)
-        let calls = max(1, 20_000_000 / max(1, shape.m * shape.n * shape.k))
-        var best = Double.infinity
-        for _ in 0..<(repeats + 1) {
-            let start = monotonicSeconds()
-            for _ in 0..<calls {
-                Float.gemm(transposeA: shape.transposeA, transposeB: shape.transposeB, m: shape.m, n: shape.n, k: shape.k, alpha: 1,
-                           a: a.pointer, lda: shape.transposeA ? shape.m : shape.k, b: b.pointer, ldb: shape.transposeB ? shape.k : shape.n,
-                           beta: 0, c: c.pointer, ldc: shape.n)
-            }
-            best = min(best, (monotonicSeconds() - start) / Double(calls))
-        }
-        return best
+        let fields = try ReferenceScript(python: python, script: referenceScript).run([
+            "speed", "--train", data, "--vocab-size", "\(configuration.vocabularySize)", "--layers", "\(configuration.layers)",
+            "--width", "\(configuration.width)", "--heads", "\(configuration.heads)", "--context", "\(configuration.context)",
+            "--batch", "\(batchSize)", "--length", "\(length)", "--threads", "\(threads)", "--steps", "\(steps)", "--repeats", "\(repeats)"])
+        return (try ReferenceScript.number(fields, "training_tokens_per_second"), try ReferenceScript.number(fields, "scoring_sequences_per_second"))
     }
 }

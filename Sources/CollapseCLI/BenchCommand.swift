@@ -2,8 +2,11 @@ import ArgumentParser
 import Benchmarks
 import CorpusStore
 import Foundation
+import GPT2
 import Pipeline
 import Settings
+
+extension GPT2Benchmark.Part: ExpressibleByArgument {}
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,10 +29,15 @@ struct BenchCommand: ParsableCommand {
     var skipNgram = false
     @Option(help: "Threads for the transformer's figures.")
     var threads = 2
+    @Option(help: "With --gpt2: what to measure (repeat the option for several): training, decoding, quality (test perplexity after --gpt2-seconds of training, ours then PyTorch's). (default: training and decoding)")
+    var gpt2Part: [GPT2Benchmark.Part] = []
+    @Option(help: "With --gpt2-part quality: the wall-clock budget of each side's training, in seconds.")
+    var gpt2Seconds = 600.0
 
     func validate() throws {
         try check(repeats, Limits.repeats, "--repeats")
         try check(threads, Limits.threads, "--threads")
+        try check(gpt2Seconds, GPT2Limits.seconds, "--gpt2-seconds")
         guard reference == nil || gpt2 != nil else { throw ValidationError("--reference compares the transformer: give --gpt2 CORPUS too") }
     }
 
@@ -47,6 +55,9 @@ struct BenchCommand: ParsableCommand {
                                           referenceScript: try GPT2Benchmark.locateScript(near: executable))
             benchmark.threads = threads
             benchmark.repeats = repeats
+            if !gpt2Part.isEmpty { benchmark.parts = Set(gpt2Part) }
+            benchmark.qualitySeconds = gpt2Seconds
+            benchmark.curvesPath = (out.hasSuffix(".json") ? String(out.dropLast(5)) : out) + "-curves.tsv"
             results.measurements += try benchmark.run()
         }
         if let run = runDirectory {

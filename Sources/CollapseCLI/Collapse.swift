@@ -10,7 +10,6 @@ struct Collapse: ParsableCommand {
         subcommands: [CorpusCommand.self, NGramCommand.self, GPT2Command.self, GenerateCommand.self, RunCommand.self, SamplesCommand.self, CompareCommand.self, ReportCommand.self, MetricsCommand.self, BenchCommand.self])
 
     static func main() {
-        settleNumericRuntime()
         tuneMemoryAllocator()
         do {
             var command = try parseAsRoot()

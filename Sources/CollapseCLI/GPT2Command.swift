@@ -23,7 +23,6 @@ struct GPT2Command: ParsableCommand {
         func validate() throws { try check(threads, Limits.threads, "--threads") }
 
         func apply() {
-            BLAS.setThreads(threads)
             Parallel.threads = threads
         }
     }

@@ -67,10 +67,10 @@ final class Activations<T: Scalar> {
         return logits
     }
 
-    /// The output head's per-worker buffers, for as many workers as `Parallel.threads`.
+    /// The output head's per-worker buffers.
     func workspace() -> ClassifierHead.Workspace<T> {
-        if let storedWorkspace, storedWorkspace.workers == Parallel.threads { return storedWorkspace }
-        let workspace = ClassifierHead.Workspace<T>(rows: batch * length, channels: width, workers: Parallel.threads)
+        if let storedWorkspace { return storedWorkspace }
+        let workspace = ClassifierHead.Workspace<T>(rows: batch * length, channels: width, workers: ClassifierHead.lanes)
         storedWorkspace = workspace
         return workspace
     }

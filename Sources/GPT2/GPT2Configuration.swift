@@ -1,5 +1,6 @@
 import Settings
 import Storage
+import Tokenization
 
 /// The shape of a GPT-2-architecture model: pre-LayerNorm blocks of causal multi-head attention
 /// and a GELU MLP (4× wide), learned positions, the output projection tied to the token
@@ -36,13 +37,16 @@ public struct GPT2Configuration: Sendable, Equatable, Codable {
         guard vocabularySize >= 5 else { throw CollapseError("a vocabulary of \(vocabularySize) ids is too small", path: path) }
     }
 
-    /// Hugging Face's `config.json` for `GPT2LMHeadModel`.
+    /// Hugging Face's `config.json` for `GPT2LMHeadModel`, with the tool's `<s>` and `</s>` as
+    /// its begin and end tokens (GPT-2's own 50256 lies outside a corpus vocabulary).
     public func huggingFaceJSON() -> String {
         """
         {
           "activation_function": "gelu_new",
           "architectures": ["GPT2LMHeadModel"],
           "attn_pdrop": 0.0,
+          "bos_token_id": \(SpecialToken.startOfSequence.id),
+          "eos_token_id": \(SpecialToken.endOfSequence.id),
           "embd_pdrop": 0.0,
           "layer_norm_epsilon": 1e-05,
           "model_type": "gpt2",
@@ -103,7 +107,7 @@ public enum GPT2Limits {
     public static let clip = Limit<Double>(["--clip", "clip"], 0...1_000, includesLower: false, reason: "the gradient norm is clipped to this")
     public static let epochs = Limit<Int>(["--epochs", "epochs"], 1...1000, reason: "passes over the training blocks")
     public static let steps = Limit<Int>(["--steps", "steps"], 1...100_000_000, reason: "optimizer steps (instead of epochs)")
-    public static let seconds = Limit<Double>(["--time-budget"], 0...1_000_000, includesLower: false,
+    public static let seconds = Limit<Double>(["--time-budget", "--gpt2-seconds"], 0...1_000_000, includesLower: false,
         reason: "stop training after this many seconds (the schedule assumes the steps that fit)")
 
     public static var table: [(names: [String], range: String, reason: String)] {

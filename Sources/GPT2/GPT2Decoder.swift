@@ -24,7 +24,9 @@ struct GPT2Decoder: StepDecoder {
         self.banned = banned ?? model.boundaries
         let configuration = model.configuration
         forward = IncrementalForward(configuration: configuration, layout: GPT2Layout(configuration), parameters: model.parameters)
-        cache = KeyValueCache(layers: configuration.layers, context: configuration.context, width: configuration.width, rows: prompts.count)
+        let promptTokens = prompts.reduce(0) { $0 + $1.count + 1 }
+        cache = KeyValueCache(layers: configuration.layers, width: configuration.width, rows: prompts.count,
+                              expectedSlots: promptTokens + 5 * prompts.count * 64)
         var tokens: [Int32] = [], rows: [Int] = []
         for (row, prompt) in prompts.enumerated() {
             let fed = (startToken ? [SpecialToken.startOfSequence.id] : []) + prompt
@@ -45,7 +47,7 @@ struct GPT2Decoder: StepDecoder {
         cache.reorder(parents: parents)
         guard !parents.isEmpty else { return }
         // The family refuses settings whose prompt and continuation overflow the context.
-        precondition(cache.lengths.allSatisfy { $0 < model.configuration.context }, "decoding past the context")
+        precondition((0..<cache.rows).allSatisfy { cache.length(of: $0) < model.configuration.context }, "decoding past the context")
         logits = forward.feed(tokens: tokens, rows: Array(0..<tokens.count), cache: cache, outputRows: Array(0..<tokens.count))
     }
 }

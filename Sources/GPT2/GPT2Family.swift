@@ -109,9 +109,8 @@ public struct GPT2Family: ModelFamily {
         return result.model
     }
 
-    /// BLAS's threads and the layers' own: results are reproducible at a fixed count.
+    /// The layers' threads (results are the same at every count).
     public func useThreads(_ count: Int) {
-        BLAS.setThreads(count)
         Parallel.threads = count
     }
 

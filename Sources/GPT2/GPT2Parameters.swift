@@ -83,7 +83,7 @@ struct NormalSampler {
             self.spare = nil
             return spare
         }
-        let u1 = (Double(random.next() >> 11) + 1) / 9_007_199_254_740_993
+        let u1 = (Double(random.next() >> 11) + 1) / 9_007_199_254_740_992 // in (0, 1]: log(u1) is finite
         let u2 = Double(random.next() >> 11) / 9_007_199_254_740_992
         let radius = (-2 * Foundation.log(u1)).squareRoot()
         spare = radius * Foundation.sin(2 * .pi * u2)

@@ -2,57 +2,80 @@ import NeuralNetworks
 
 /// The forward pass for decoding: new tokens join their rows' key/value cache and attend to
 /// everything before them, so a step costs one token per row instead of the whole sequence.
-/// The same layers as training (`NeuralNetworks`), on [new tokens × width] matrices.
-struct IncrementalForward {
+/// The same layers as training (`NeuralNetworks`), on [new tokens × width] matrices, in buffers
+/// kept from one step to the next.
+final class IncrementalForward {
     let configuration: GPT2Configuration
     let layout: GPT2Layout
     let parameters: TensorBuffer<Float>
+    private var buffers = Buffers(tokens: 0, outputs: 0, width: 0, vocabulary: 0)
+
+    init(configuration: GPT2Configuration, layout: GPT2Layout, parameters: TensorBuffer<Float>) {
+        self.configuration = configuration
+        self.layout = layout
+        self.parameters = parameters
+    }
 
     /// Feeds `tokens` (token i to row `rows[i]`; a row's tokens in order, at its next positions)
     /// and returns, for each row in `outputRows`, the logits after its last token [outputs × V].
+    /// The returned buffer is reused by the next call.
     /// - Complexity: O(tokens × (layers × width² + width × context)) plus one
     ///   outputs × vocabulary × width product.
     func feed(tokens: [Int32], rows: [Int], cache: KeyValueCache, outputRows: [Int]) -> TensorBuffer<Float> {
         let (m, c) = (tokens.count, configuration.width)
         let p = parameters.pointer
-        // Each token's position: its row's length so far plus the row's tokens before it.
-        var positions = [Int](repeating: 0, count: m)
-        var added = [Int: Int]()
+        if buffers.tokens < m || buffers.outputs < outputRows.count {
+            buffers = Buffers(tokens: max(m, buffers.tokens), outputs: max(outputRows.count, buffers.outputs), width: c,
+                              vocabulary: configuration.vocabularySize)
+        }
+        // Each token's position and slot; every slot exists before any pointer into the arena is taken.
+        var positions = [Int](repeating: 0, count: m), slots = [Int](repeating: 0, count: m)
         var last = [Int: Int]()
         for (i, row) in rows.enumerated() {
-            positions[i] = cache.lengths[row] + added[row, default: 0]
-            added[row, default: 0] += 1
+            positions[i] = cache.length(of: row)
+            slots[i] = cache.appendSlot(to: row)
             last[row] = i
         }
-        let x = TensorBuffer<Float>(count: m * c)
+        let x = buffers.x
         for i in 0..<m {
             let token = p + layout.tokenEmbedding + Int(tokens[i]) * c, position = p + layout.positionEmbedding + positions[i] * c
             for j in 0..<c { x[i * c + j] = token[j] + position[j] }
         }
-        let scratch = Scratch(tokens: m, width: c)
+        let step = Step(rows: rows, positions: positions, slots: slots, rowSlots: cache.slots, cache: cache)
         for (layer, offsets) in layout.blocks.enumerated() {
-            block(x, layer: layer, offsets, rows: rows, positions: positions, cache: cache, scratch: scratch)
+            block(layer: layer, offsets, step)
         }
-        for (row, count) in added { cache.extend(row: row, by: count) }
         // The final LayerNorm and the tied projection, for the rows that need logits.
-        let selected = TensorBuffer<Float>(count: outputRows.count * c)
+        let selected = buffers.selected, normed = buffers.normed, logits = buffers.logits
         for (index, row) in outputRows.enumerated() {
             guard let token = last[row] else { preconditionFailure("row \(row) was fed no token") }
             (selected.pointer + index * c).update(from: x.pointer + token * c, count: c)
         }
-        let normed = TensorBuffer<Float>(count: outputRows.count * c)
-        LayerNorm.forward(normed.pointer, mean: scratch.mean.pointer, rstd: scratch.rstd.pointer, selected.pointer,
+        LayerNorm.forward(normed.pointer, mean: buffers.mean.pointer, rstd: buffers.rstd.pointer, selected.pointer,
                           weight: p + layout.finalNormWeight, bias: p + layout.finalNormBias, rows: outputRows.count, channels: c)
-        let logits = TensorBuffer<Float>(count: outputRows.count * configuration.vocabularySize)
         Float.gemm(transposeA: false, transposeB: true, m: outputRows.count, n: configuration.vocabularySize, k: c, alpha: 1,
                    a: normed.pointer, lda: c, b: p + layout.tokenEmbedding, ldb: c, beta: 0, c: logits.pointer, ldc: configuration.vocabularySize)
         return logits
     }
 
-    /// Working buffers for one feed.
-    final class Scratch {
-        let norm, qkv, attention, fc, fcGelu, projected, mean, rstd: TensorBuffer<Float>
-        init(tokens: Int, width: Int) {
+    /// Where a feed's tokens go.
+    private struct Step {
+        let rows: [Int]
+        let positions: [Int]
+        let slots: [Int]
+        /// Every row's slots by position (read by all threads at once).
+        let rowSlots: [[Int32]]
+        let cache: KeyValueCache
+    }
+
+    /// Working buffers for up to `tokens` tokens and `outputs` rows of logits.
+    private struct Buffers {
+        let tokens, outputs: Int
+        let x, norm, qkv, attention, fc, fcGelu, projected, mean, rstd, selected, normed, logits: TensorBuffer<Float>
+        init(tokens: Int, outputs: Int, width: Int, vocabulary: Int) {
+            self.tokens = tokens
+            self.outputs = outputs
+            x = TensorBuffer(count: tokens * width)
             norm = TensorBuffer(count: tokens * width)
             qkv = TensorBuffer(count: tokens * 3 * width)
             attention = TensorBuffer(count: tokens * width)
@@ -61,58 +84,63 @@ struct IncrementalForward {
             projected = TensorBuffer(count: tokens * width)
             mean = TensorBuffer(count: max(tokens, 1))
             rstd = TensorBuffer(count: max(tokens, 1))
+            selected = TensorBuffer(count: outputs * width)
+            normed = TensorBuffer(count: outputs * width)
+            logits = TensorBuffer(count: outputs * vocabulary)
         }
     }
 
-    /// One block over the new tokens, in place on `x`.
-    private func block(_ x: TensorBuffer<Float>, layer: Int, _ offsets: GPT2Layout.Block, rows: [Int], positions: [Int],
-                       cache: KeyValueCache, scratch: Scratch) {
-        let (m, c) = (rows.count, configuration.width)
-        let p = parameters.pointer
-        LayerNorm.forward(scratch.norm.pointer, mean: scratch.mean.pointer, rstd: scratch.rstd.pointer, x.pointer,
+    /// One block over the new tokens, in place on `buffers.x`.
+    private func block(layer: Int, _ offsets: GPT2Layout.Block, _ step: Step) {
+        let (m, c) = (step.rows.count, configuration.width)
+        let p = parameters.pointer, b = buffers
+        LayerNorm.forward(b.norm.pointer, mean: b.mean.pointer, rstd: b.rstd.pointer, b.x.pointer,
                           weight: p + offsets.ln1Weight, bias: p + offsets.ln1Bias, rows: m, channels: c)
-        Linear.forward(scratch.qkv.pointer, scratch.norm.pointer, weight: p + offsets.attentionWeight, bias: p + offsets.attentionBias,
+        Linear.forward(b.qkv.pointer, b.norm.pointer, weight: p + offsets.attentionWeight, bias: p + offsets.attentionBias,
                        rows: m, inputs: c, outputs: 3 * c)
         for i in 0..<m {
-            let qkv = scratch.qkv.pointer + i * 3 * c
-            (cache.keys(row: rows[i], layer: layer) + positions[i] * c).update(from: qkv + c, count: c)
-            (cache.values(row: rows[i], layer: layer) + positions[i] * c).update(from: qkv + 2 * c, count: c)
+            let qkv = b.qkv.pointer + i * 3 * c, keys = step.cache.keys(slot: step.slots[i], layer: layer)
+            keys.update(from: qkv + c, count: 2 * c)
         }
-        attend(scratch, layer: layer, rows: rows, positions: positions, cache: cache)
-        Linear.forward(scratch.projected.pointer, scratch.attention.pointer, weight: p + offsets.projectionWeight,
+        attend(layer: layer, step)
+        Linear.forward(b.projected.pointer, b.attention.pointer, weight: p + offsets.projectionWeight,
                        bias: p + offsets.projectionBias, rows: m, inputs: c, outputs: c)
-        for i in 0..<(m * c) { x[i] += scratch.projected[i] }
-        LayerNorm.forward(scratch.norm.pointer, mean: scratch.mean.pointer, rstd: scratch.rstd.pointer, x.pointer,
+        for i in 0..<(m * c) { b.x[i] += b.projected[i] }
+        LayerNorm.forward(b.norm.pointer, mean: b.mean.pointer, rstd: b.rstd.pointer, b.x.pointer,
                           weight: p + offsets.ln2Weight, bias: p + offsets.ln2Bias, rows: m, channels: c)
-        Linear.forward(scratch.fc.pointer, scratch.norm.pointer, weight: p + offsets.fcWeight, bias: p + offsets.fcBias,
+        Linear.forward(b.fc.pointer, b.norm.pointer, weight: p + offsets.fcWeight, bias: p + offsets.fcBias,
                        rows: m, inputs: c, outputs: 4 * c)
-        GELU.forward(scratch.fcGelu.pointer, scratch.fc.pointer, count: 4 * m * c)
-        Linear.forward(scratch.projected.pointer, scratch.fcGelu.pointer, weight: p + offsets.mlpProjectionWeight,
+        GELU.forward(b.fcGelu.pointer, b.fc.pointer, count: 4 * m * c)
+        Linear.forward(b.projected.pointer, b.fcGelu.pointer, weight: p + offsets.mlpProjectionWeight,
                        bias: p + offsets.mlpProjectionBias, rows: m, inputs: 4 * c, outputs: c)
-        for i in 0..<(m * c) { x[i] += scratch.projected[i] }
+        for i in 0..<(m * c) { b.x[i] += b.projected[i] }
     }
 
     /// Each new token's query against its row's keys up to its own position: softmax(q·kᵀ/√d)·v
-    /// per head, into `scratch.attention`.
-    private func attend(_ scratch: Scratch, layer: Int, rows: [Int], positions: [Int], cache: KeyValueCache) {
+    /// per head, into `buffers.attention`.
+    private func attend(layer: Int, _ step: Step) {
         let (c, heads) = (configuration.width, configuration.heads)
         let size = c / heads
         let scale = 1 / Float(size).squareRoot()
-        Parallel.forEach(rows.count * heads, grain: 8) { range in
+        let qkvBase = buffers.qkv.pointer, output = buffers.attention.pointer
+        Parallel.forEach(step.rows.count * heads, grain: 8) { range in
             let weights = UnsafeMutablePointer<Float>.allocate(capacity: configuration.context)
             defer { weights.deallocate() }
             for pair in range {
                 let i = pair / heads, h = pair % heads
-                let query = scratch.qkv.pointer + i * 3 * c + h * size
-                let keys = cache.keys(row: rows[i], layer: layer) + h * size, values = cache.values(row: rows[i], layer: layer) + h * size
-                let count = positions[i] + 1
-                for t in 0..<count { weights[t] = Float.dot(query, keys + t * c, count: size) * scale }
-                let sum = Float.exponentiate(weights, count: count, shift: Float.maximum(weights, count: count))
-                let y = scratch.attention.pointer + i * c + h * size
-                for j in 0..<size { y[j] = 0 }
-                for t in 0..<count {
-                    let w = weights[t] / sum, value = values + t * c
-                    for j in 0..<size { y[j] += w * value[j] }
+                let query = qkvBase + i * 3 * c + h * size
+                let count = step.positions[i] + 1
+                step.rowSlots[step.rows[i]].withUnsafeBufferPointer { slots in
+                    for t in 0..<count {
+                        weights[t] = Float.dot(query, step.cache.keys(slot: Int(slots[t]), layer: layer) + h * size, count: size) * scale
+                    }
+                    let sum = Float.exponentiate(weights, count: count, shift: Float.maximum(weights, count: count))
+                    let y = output + i * c + h * size
+                    y.initialize(repeating: 0, count: size)
+                    for t in 0..<count {
+                        let w = weights[t] / sum, value = step.cache.keys(slot: Int(slots[t]), layer: layer) + c + h * size
+                        for j in 0..<size { y[j] += w * value[j] }
+                    }
                 }
             }
         }

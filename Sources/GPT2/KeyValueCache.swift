@@ -1,65 +1,56 @@
 import NeuralNetworks
 
 /// Each decoding row's attention keys and values, per layer and position: what lets a step feed
-/// one new token per row instead of the whole sequence. Rows fork and die as beams do; the
-/// cache follows by copying each surviving row's filled positions from its parent into a second
-/// buffer, then swapping the two.
+/// one new token per row instead of the whole sequence.
+///
+/// Every fed token gets a slot in one growing arena, written once; a row is the list of its
+/// positions' slots. Beams forking and dying (Hugging Face's `reorder_cache`) then only reorder
+/// these lists: no key or value is copied, and the beams of one prompt share their prompt's
+/// slots.
 final class KeyValueCache {
     let layers: Int
-    let context: Int
     let width: Int
-    /// [row][layer][key or value][position][width].
-    private var storage: TensorBuffer<Float>
-    private var spare: TensorBuffer<Float>
-    /// Tokens held per row (the next token goes at this position).
-    private(set) var lengths: [Int] = []
+    /// [slot][layer][key or value][width].
+    private(set) var arena: TensorBuffer<Float>
+    private var used = 0
+    /// Each row's slots, by position.
+    private(set) var slots: [[Int32]]
 
-    init(layers: Int, context: Int, width: Int, rows: Int) {
+    init(layers: Int, width: Int, rows: Int, expectedSlots: Int) {
         self.layers = layers
-        self.context = context
         self.width = width
-        storage = TensorBuffer(count: max(rows, 1) * Self.rowSize(layers: layers, context: context, width: width))
-        spare = TensorBuffer(count: storage.count)
-        lengths = [Int](repeating: 0, count: rows)
+        arena = TensorBuffer(count: max(expectedSlots, 1) * layers * 2 * width)
+        slots = Array(repeating: [], count: rows)
     }
 
-    static func rowSize(layers: Int, context: Int, width: Int) -> Int { layers * 2 * context * width }
+    var rows: Int { slots.count }
+    var slotSize: Int { layers * 2 * width }
 
-    var rowSize: Int { Self.rowSize(layers: layers, context: context, width: width) }
-    var rows: Int { lengths.count }
+    /// Tokens held by `row` (its next token goes at this position).
+    func length(of row: Int) -> Int { slots[row].count }
 
-    /// Where row `row`'s keys (or values) of `layer` start: [context][width].
-    func keys(row: Int, layer: Int) -> UnsafeMutablePointer<Float> {
-        storage.pointer + row * rowSize + layer * 2 * context * width
-    }
-
-    func values(row: Int, layer: Int) -> UnsafeMutablePointer<Float> {
-        keys(row: row, layer: layer) + context * width
-    }
-
-    /// Marks `count` more positions of `row` filled (after their keys and values were written).
-    func extend(row: Int, by count: Int) {
-        lengths[row] += count
-    }
-
-    /// The next step's rows: row i is a copy of current row `parents[i]`.
-    /// - Complexity: O(rows × filled positions × layers × width).
-    func reorder(parents: [Int]) {
-        if spare.count < parents.count * rowSize { spare = TensorBuffer(count: parents.count * rowSize) }
-        let size = rowSize, half = context * width
-        let source = storage, target = spare
-        let lengths = self.lengths
-        Parallel.forEach(parents.count, grain: 4) { range in
-            for row in range {
-                let parent = parents[row], filled = lengths[parent] * width
-                for layer in 0..<self.layers {
-                    let from = source.pointer + parent * size + layer * 2 * half, to = target.pointer + row * size + layer * 2 * half
-                    to.update(from: from, count: filled)
-                    (to + half).update(from: from + half, count: filled)
-                }
-            }
+    /// A new slot at `row`'s next position, for a token about to be fed. Call for all of a
+    /// feed's tokens before taking any pointer (the arena may move while it grows).
+    func appendSlot(to row: Int) -> Int {
+        if (used + 1) * slotSize > arena.count {
+            let grown = TensorBuffer<Float>(count: max(2 * arena.count, (used + 1) * slotSize))
+            grown.pointer.update(from: arena.pointer, count: used * slotSize)
+            arena = grown
         }
-        self.lengths = parents.map { lengths[$0] }
-        (storage, spare) = (target, storage)
+        slots[row].append(Int32(used))
+        used += 1
+        return used - 1
+    }
+
+    /// Where a slot's keys of `layer` start ([width]; its values follow them).
+    func keys(slot: Int, layer: Int) -> UnsafeMutablePointer<Float> {
+        arena.pointer + slot * slotSize + layer * 2 * width
+    }
+
+    /// The next step's rows: row i continues current row `parents[i]`.
+    /// - Complexity: O(rows × positions) slot indices; no key or value moves.
+    func reorder(parents: [Int]) {
+        let previous = slots
+        slots = parents.map { previous[$0] }
     }
 }

@@ -2,17 +2,19 @@
 /// cross-entropy, computed a block of classes at a time: logits = x · Wᵀ with W [classes, channels]
 /// (the tied token embedding). Forward and backward side by side.
 ///
-/// Each worker thread takes every `workers`-th block of classes and runs single-threaded
-/// products on it, reducing each block while it is still in the cache: the forward folds it into
+/// Each of `lanes` workers takes every `lanes`-th block of classes and runs single-threaded
+/// products on it (the lanes spread over `Parallel.threads`), reducing each block while it is still in the cache: the forward folds it into
 /// the worker's running maximum and sum of exponentials per row (combined across workers at the
 /// end), the backward turns it into its gradient and feeds it straight to the two products that
 /// need it. So products and reductions overlap across the cores with no barrier between them,
 /// and the logits go through memory once each way (training) or not at all (scoring). The
 /// blocks a worker takes, and the order partial results are combined in, depend only on the
-/// number of workers: results are reproducible at a fixed thread count.
+/// fixed number of lanes: results are the same at every thread count.
 public enum ClassifierHead {
     /// Classes per block: 2048 rows × 1024 floats is 8 MiB, well inside a 32 MiB L3.
     public static let columns = 1024
+    /// Workers, whatever the thread count (enough for the cores this tool targets).
+    public static let lanes = 4
 
     /// Per-worker buffers, reused from call to call.
     public final class Workspace<T: Scalar> {
@@ -50,30 +52,28 @@ public enum ClassifierHead {
         workspace.maxima.fill(-.infinity)
         workspace.sums.fill(0)
         losses.update(repeating: 0, count: rows)
-        BLAS.singleThreaded {
-            Parallel.forEachChunk(workers, chunks: workers) { range in
-                for worker in range {
-                    let runningMaxima = workspace.maxima.pointer + worker * rows, runningSums = workspace.sums.pointer + worker * rows
-                    for start in stride(from: worker * columns, to: classes, by: workers * columns) {
-                        let width = min(columns, classes - start)
-                        let block: UnsafeMutablePointer<T>, stride: Int
-                        if let logits {
-                            (block, stride) = (logits + start, classes)
-                        } else {
-                            (block, stride) = (workspace.scratch.pointer + worker * rows * columns, width)
-                        }
-                        T.gemm(transposeA: false, transposeB: true, m: rows, n: width, k: channels, alpha: 1, a: x, lda: channels,
-                               b: weight + start * channels, ldb: channels, beta: accumulate ? 1 : 0, c: block, ldc: stride)
-                        for n in 0..<rows {
-                            let row = block + n * stride
-                            let target = Int(targets[n])
-                            if target >= start && target < start + width { losses[n] = -row[target - start] }
-                            let maximum = max(runningMaxima[n], T.maximum(row, count: width))
-                            let blockSum = logits == nil ? T.sumOfExponentialsClearing(row, count: width, shift: maximum)
-                                : T.sumOfExponentials(row, count: width, shift: maximum)
-                            runningSums[n] = runningSums[n] * T.exp(runningMaxima[n] - maximum) + blockSum
-                            runningMaxima[n] = maximum
-                        }
+        Parallel.forEachChunk(workers, chunks: workers) { range in
+            for worker in range {
+                let runningMaxima = workspace.maxima.pointer + worker * rows, runningSums = workspace.sums.pointer + worker * rows
+                for start in stride(from: worker * columns, to: classes, by: workers * columns) {
+                    let width = min(columns, classes - start)
+                    let block: UnsafeMutablePointer<T>, stride: Int
+                    if let logits {
+                        (block, stride) = (logits + start, classes)
+                    } else {
+                        (block, stride) = (workspace.scratch.pointer + worker * rows * columns, width)
+                    }
+                    T.serialGemm(transposeA: false, transposeB: true, m: rows, n: width, k: channels, alpha: 1, a: x, lda: channels,
+                           b: weight + start * channels, ldb: channels, beta: accumulate ? 1 : 0, c: block, ldc: stride)
+                    for n in 0..<rows {
+                        let row = block + n * stride
+                        let target = Int(targets[n])
+                        if target >= start && target < start + width { losses[n] = -row[target - start] }
+                        let maximum = max(runningMaxima[n], T.maximum(row, count: width))
+                        let blockSum = logits == nil ? T.sumOfExponentialsClearing(row, count: width, shift: maximum)
+                            : T.sumOfExponentials(row, count: width, shift: maximum)
+                        runningSums[n] = runningSums[n] * T.exp(runningMaxima[n] - maximum) + blockSum
+                        runningMaxima[n] = maximum
                     }
                 }
             }
@@ -105,31 +105,29 @@ public enum ClassifierHead {
                                            rows: Int, channels: Int, classes: Int) {
         let workers = workspace.workers
         workspace.partialGradient.fill(0)
-        BLAS.singleThreaded {
-            Parallel.forEachChunk(workers, chunks: workers) { range in
-                for worker in range {
-                    let partial = workspace.partialGradient.pointer + worker * rows * channels
-                    for start in stride(from: worker * columns, to: classes, by: workers * columns) {
-                        let width = min(columns, classes - start)
-                        let block = logits + start
-                        for n in 0..<rows {
-                            let row = block + n * classes
-                            let target = Int(targets[n])
-                            guard target >= 0 else {
-                                row.update(repeating: 0, count: width)
-                                continue
-                            }
-                            _ = T.exponentiate(row, count: width, shift: maxima[n])
-                            let factor = scale / sums[n]
-                            for i in 0..<width { row[i] *= factor }
-                            if target >= start && target < start + width { row[target - start] -= scale }
+        Parallel.forEachChunk(workers, chunks: workers) { range in
+            for worker in range {
+                let partial = workspace.partialGradient.pointer + worker * rows * channels
+                for start in stride(from: worker * columns, to: classes, by: workers * columns) {
+                    let width = min(columns, classes - start)
+                    let block = logits + start
+                    for n in 0..<rows {
+                        let row = block + n * classes
+                        let target = Int(targets[n])
+                        guard target >= 0 else {
+                            row.update(repeating: 0, count: width)
+                            continue
                         }
-                        T.gemm(transposeA: false, transposeB: false, m: rows, n: channels, k: width, alpha: 1, a: block, lda: classes,
-                               b: weight + start * channels, ldb: channels, beta: 1, c: partial, ldc: channels)
-                        T.gemm(transposeA: true, transposeB: false, m: width, n: channels, k: rows, alpha: 1, a: block, lda: classes,
-                               b: x, ldb: channels, beta: 1, c: dweight + start * channels, ldc: channels)
-                        for n in 0..<rows { (block + n * classes).update(repeating: 0, count: width) }
+                        _ = T.exponentiate(row, count: width, shift: maxima[n])
+                        let factor = scale / sums[n]
+                        for i in 0..<width { row[i] *= factor }
+                        if target >= start && target < start + width { row[target - start] -= scale }
                     }
+                    T.serialGemm(transposeA: false, transposeB: false, m: rows, n: channels, k: width, alpha: 1, a: block, lda: classes,
+                           b: weight + start * channels, ldb: channels, beta: 1, c: partial, ldc: channels)
+                    T.serialGemm(transposeA: true, transposeB: false, m: width, n: channels, k: rows, alpha: 1, a: block, lda: classes,
+                           b: x, ldb: channels, beta: 1, c: dweight + start * channels, ldc: channels)
+                    for n in 0..<rows { (block + n * classes).update(repeating: 0, count: width) }
                 }
             }
         }

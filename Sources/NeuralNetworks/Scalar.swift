@@ -1,15 +1,15 @@
 import COpenBLAS
 import Foundation
-import Synchronization
 
 /// The number types the layers compute in: `Float` for training and inference, `Double` for
 /// gradient checks, each with its BLAS matrix product and elementary functions.
 public protocol Scalar: BinaryFloatingPoint, Sendable, VectorExponential {
     /// C = alpha · op(A) · op(B) + beta · C, row-major (BLAS `gemm`), where op transposes when
-    /// asked; A is m×k after op, B is k×n after op, C is m×n.
-    static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
-                     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// asked; A is m×k after op, B is k×n after op, C is m×n: one BLAS call on the calling
+    /// thread (for callers that spread their own products over the cores).
+    static func serialGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+                           a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                           beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
     static func tanh(_ x: Self) -> Self
@@ -17,9 +17,10 @@ public protocol Scalar: BinaryFloatingPoint, Sendable, VectorExponential {
 
 extension Float: Scalar {
     @inlinable
-    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    public static func serialGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                                  a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                                  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        BLAS.useCallingThreadOnly()
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
@@ -30,9 +31,10 @@ extension Float: Scalar {
 
 extension Double: Scalar {
     @inlinable
-    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
-                            a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+    public static func serialGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+                                  a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+                                  beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        BLAS.useCallingThreadOnly()
         cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
@@ -41,30 +43,80 @@ extension Double: Scalar {
     @inlinable public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
 }
 
-/// The BLAS library's own threads.
+/// The BLAS library, used one call per thread.
+///
+/// OpenBLAS splits a product over its own threads differently for each thread count, and its
+/// results differ with the split (in the last bits, for most shapes measured here). So it
+/// always runs on the calling thread, and `gemm` splits a product itself, by its shape alone:
+/// every result is the same whatever the thread count.
 public enum BLAS {
-    /// OpenBLAS's own default (the core count, or OPENBLAS_NUM_THREADS) until set.
-    private static let configured = Atomic<Int>(Int(openblas_get_num_threads()))
+    private static let callingThreadOnly: Void = openblas_set_num_threads(1)
 
-    /// Threads OpenBLAS uses for each product (results are reproducible at a fixed count).
-    public static func setThreads(_ count: Int) {
-        configured.store(max(1, count), ordering: .relaxed)
-        openblas_set_num_threads(Int32(max(1, count)))
+    /// Turns OpenBLAS's own threads off (once per process).
+    public static func useCallingThreadOnly() {
+        callingThreadOnly
     }
 
-    /// Runs `body` with OpenBLAS on the calling thread only (for products that the caller runs
-    /// side by side on several threads itself), then restores the configured count.
-    public static func singleThreaded<Result>(_ body: () throws -> Result) rethrows -> Result {
-        openblas_set_num_threads(1)
-        defer {
-            let count = configured.load(ordering: .relaxed)
-            if count > 1 { openblas_set_num_threads(Int32(count)) }
-        }
+    /// Runs `body` with OpenBLAS splitting each product over `threads` threads of its own (for
+    /// benchmarks that measure OpenBLAS's best rate), then back to the calling thread only.
+    public static func withOwnThreads<Result>(_ threads: Int, _ body: () throws -> Result) rethrows -> Result {
+        useCallingThreadOnly()
+        openblas_set_num_threads(Int32(max(1, threads)))
+        defer { openblas_set_num_threads(1) }
         return try body()
     }
 
     /// The kernel family OpenBLAS chose for this CPU, e.g. "Cooperlake" or "Zen".
     public static var coreName: String {
         openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+    }
+}
+
+extension Scalar {
+    /// C = alpha · op(A) · op(B) + beta · C (see `serialGemm`), split into blocks of C's rows
+    /// or columns whose bounds depend only on m, n and k, the blocks spread over
+    /// `Parallel.threads`: the result is the same at every thread count.
+    /// - Complexity: O(m × n × k).
+    @inlinable
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+                            a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                            beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
+        let splitColumns = n >= m
+        let pieces = GEMMSplit.pieces(m: m, n: n, k: k)
+        guard pieces > 1 else {
+            serialGemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                       b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        let extent = splitColumns ? n : m
+        let size = ((extent + pieces - 1) / pieces + 15) / 16 * 16
+        let used = (extent + size - 1) / size
+        Parallel.forEachChunk(used, chunks: used) { range in
+            for piece in range {
+                let start = piece * size, count = min(size, extent - start)
+                if splitColumns {
+                    serialGemm(transposeA: transposeA, transposeB: transposeB, m: m, n: count, k: k, alpha: alpha, a: a, lda: lda,
+                               b: b + (transposeB ? start * ldb : start), ldb: ldb, beta: beta, c: c + start, ldc: ldc)
+                } else {
+                    serialGemm(transposeA: transposeA, transposeB: transposeB, m: count, n: n, k: k, alpha: alpha,
+                               a: a + (transposeA ? start : start * lda), lda: lda, b: b, ldb: ldb, beta: beta,
+                               c: c + start * ldc, ldc: ldc)
+                }
+            }
+        }
+    }
+}
+
+/// How `gemm` cuts a product: along C's longer side, into at most `maximumPieces` pieces of at
+/// least 2²¹ multiply-adds and 64 rows or columns each. Each piece packs the whole of the
+/// operand it shares with the others, so few pieces (enough for the cores this tool targets)
+/// waste least.
+public enum GEMMSplit {
+    public static let maximumPieces = 4
+
+    @inlinable
+    public static func pieces(m: Int, n: Int, k: Int) -> Int {
+        let work = m * n * k
+        return max(1, min(maximumPieces, work >> 21, max(m, n) / 64))
     }
 }

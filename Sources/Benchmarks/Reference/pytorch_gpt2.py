@@ -158,21 +158,48 @@ def score_checkpoint(args):
     return {"test_perplexity": block, "test_perplexity_in_block": in_block}
 
 
+def generate(args):
+    """Hugging Face `generate` on one of our checkpoints: 5-beam search with the repetition
+    penalty on log-probabilities, <s> fed first, <s> and </s> never generated (as ours). Writes
+    each prompt's best continuation as raw int32 to --out; prints blocks/s."""
+    model = GPT2LMHeadModel.from_pretrained(args.checkpoint)
+    model.eval()
+    prompts = load_blocks(args.prompts, args.length)[:args.limit or None]
+    bos = torch.full((prompts.shape[0], 1), BOS, dtype=torch.long)
+    inputs = torch.cat([bos, prompts], dim=1)
+    settings = dict(num_beams=args.beams, max_new_tokens=args.new_tokens, min_new_tokens=args.new_tokens,
+                    repetition_penalty=args.penalty, do_sample=False, early_stopping=False, eos_token_id=None, pad_token_id=0,
+                    suppress_tokens=[BOS, BOS + 1])
+    outputs = []
+    with torch.no_grad():
+        model.generate(input_ids=inputs[:1], attention_mask=torch.ones_like(inputs[:1]), **dict(settings, max_new_tokens=2, min_new_tokens=2))
+        start = time.perf_counter()
+        for first in range(0, inputs.shape[0], args.batch):
+            rows = inputs[first:first + args.batch]
+            result = model.generate(input_ids=rows, attention_mask=torch.ones_like(rows), **settings)
+            outputs.append(result[:, inputs.shape[1]:])
+        seconds = time.perf_counter() - start
+    torch.cat(outputs).to(torch.int32).numpy().astype("<i4").tofile(args.out)
+    return {"blocks": inputs.shape[0], "seconds": seconds, "blocks_per_second": inputs.shape[0] / seconds,
+            "threads": torch.get_num_threads(), "torch": torch.__version__}
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["speed", "quality", "score-checkpoint"])
+    parser.add_argument("mode", choices=["speed", "quality", "score-checkpoint", "generate"])
     for name, default in [("layers", 2), ("width", 128), ("heads", 2), ("context", 128), ("vocab-size", 0), ("batch", 32),
                           ("length", 64), ("warmup-steps", 50), ("seed", 1), ("threads", 2), ("warmup", 3), ("steps", 10),
-                          ("repeats", 3), ("score-batches", 8), ("evaluate-every", 100), ("total-steps", 0)]:
+                          ("repeats", 3), ("score-batches", 8), ("evaluate-every", 100), ("total-steps", 0), ("beams", 5),
+                          ("new-tokens", 64), ("limit", 0)]:
         parser.add_argument("--" + name, type=int, default=default)
-    for name, default in [("learning-rate", 3e-3), ("floor-ratio", 0.1), ("weight-decay", 0.1), ("clip", 1.0)]:
+    for name, default in [("learning-rate", 3e-3), ("floor-ratio", 0.1), ("weight-decay", 0.1), ("clip", 1.0), ("penalty", 3.0)]:
         parser.add_argument("--" + name, type=float, default=default)
     parser.add_argument("--seconds", type=float)
-    for name in ["train", "valid", "test", "checkpoint"]:
+    for name in ["train", "valid", "test", "checkpoint", "prompts", "out"]:
         parser.add_argument("--" + name)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    result = {"speed": speed, "quality": quality, "score-checkpoint": score_checkpoint}[args.mode](args)
+    result = {"speed": speed, "quality": quality, "score-checkpoint": score_checkpoint, "generate": generate}[args.mode](args)
     print(json.dumps(result))
 
 
