@@ -78,7 +78,8 @@ public final class Trainer {
             start -= history.last?.seconds ?? 0
             note("resuming at step \(step) from \(checkpointDirectory ?? "")/\(TrainingCheckpoint.fileName)")
         }
-        let progress = ProgressReporter(stage: "train gpt2", total: (schedule.totalSteps - step) * settings.batchSize * length, unit: "tokens")
+        let firstStep = step
+        let progress = ProgressReporter(stage: "train gpt2", total: (schedule.totalSteps - firstStep) * settings.batchSize * length, unit: "tokens")
         while step < schedule.totalSteps {
             let stepStart = monotonicSeconds()
             let epoch = step / stepsPerEpoch, position = step % stepsPerEpoch
@@ -93,6 +94,7 @@ public final class Trainer {
             if step == 20, let budget = settings.timeBudget, settings.steps == nil {
                 let rate = Double(step) / trainingSeconds
                 schedule.totalSteps = max(step, min(schedule.totalSteps, Int(budget * rate)))
+                progress.expect(total: (schedule.totalSteps - firstStep) * settings.batchSize * length)
             }
             let timeUp = settings.timeBudget.map { monotonicSeconds() - start >= $0 } ?? false
             let evaluate = step == schedule.totalSteps || timeUp || step % stepsPerEpoch == 0

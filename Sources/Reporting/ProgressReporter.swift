@@ -11,17 +11,17 @@ import Synchronization
 public final class ProgressReporter: Sendable {
     private struct State {
         var done = 0
+        var total: Int
         var detail = ""
         var lastPrint: Double = 0
         var finished = false
     }
 
     private let stage: String
-    private let total: Int
     private let unit: String
     private let start: Double
     private let isTerminal: Bool
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let enabled: Bool
 
     /// Seconds between lines when stderr is not a terminal.
@@ -33,11 +33,16 @@ public final class ProgressReporter: Sendable {
     ///   - unit: the name of a unit, e.g. "tokens".
     public init(stage: String, total: Int, unit: String) {
         self.stage = stage
-        self.total = total
+        state = Mutex(State(total: total))
         self.unit = unit
         start = monotonicSeconds()
         isTerminal = isatty(2) != 0
         enabled = getenv("COLLAPSE_QUIET") == nil
+    }
+
+    /// Changes the units expected (when the work turns out longer or shorter than planned).
+    public func expect(total: Int) {
+        state.withLock { $0.total = total }
     }
 
     /// - Parameter detail: replaces the figure shown after the rate (e.g. "loss 5.31"), if given.
@@ -49,7 +54,7 @@ public final class ProgressReporter: Sendable {
             let interval = isTerminal ? 0.25 : Self.logInterval
             guard enabled, !state.finished, now - state.lastPrint >= interval, now - start >= 1 else { return nil }
             state.lastPrint = now
-            return render(done: state.done, elapsed: now - start, detail: state.detail)
+            return render(done: state.done, total: state.total, elapsed: now - start, detail: state.detail)
         }
         if let line { emit(line, final: false) }
     }
@@ -61,12 +66,12 @@ public final class ProgressReporter: Sendable {
             state.finished = true
             let elapsed = monotonicSeconds() - start
             guard enabled, elapsed >= 1 || state.lastPrint > 0 else { return nil }
-            return render(done: state.done, elapsed: elapsed, detail: state.detail) + " done"
+            return render(done: state.done, total: state.total, elapsed: elapsed, detail: state.detail) + " done"
         }
         if let line { emit(line, final: true) }
     }
 
-    private func render(done: Int, elapsed: Double, detail: String) -> String {
+    private func render(done: Int, total: Int, elapsed: Double, detail: String) -> String {
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         var line = "[\(stage)] \(Format.compact(Double(done)))"
         if total > 0 { line += "/\(Format.compact(Double(total)))" }
