@@ -39,35 +39,48 @@ func runArtifacts(_ directory: String) throws -> [String: Data] {
     return files
 }
 
+/// Runs `config` once to the end, then again and again, each time killed with SIGKILL at one of
+/// `fractions` of the first run's duration and resumed with `--resume`. Checks every resumed
+/// run ends with the first run's files, and hands each killed run's files (before resuming) to
+/// `inspect`. Returns how many runs the kill stopped before they finished.
+func killAndResume(_ config: String, name: String, in root: String, fractions: [Double], arguments: [String] = [],
+                   inspect: ([String: Data]) -> Void = { _ in }) throws -> Int {
+    let quiet = ["COLLAPSE_QUIET": "1"]
+    let start = Date()
+    let reference = try Collapse.run(["run", config, "--runs", "\(root)/reference"] + arguments, environment: quiet)
+    #expect(reference.status == 0, "\(reference.error)")
+    let duration = Date().timeIntervalSince(start)
+    let expected = try runArtifacts("\(root)/reference/\(name)")
+    #expect(expected.count > 20)
+    var interrupted = 0
+    for (attempt, fraction) in fractions.enumerated() {
+        let runs = "\(root)/killed-\(attempt)"
+        let process = Process()
+        process.executableURL = Collapse.executable
+        process.arguments = ["run", config, "--runs", runs] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(quiet) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(useconds_t(duration * fraction * 1_000_000))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        if process.terminationReason == .uncaughtSignal { interrupted += 1 }
+        inspect(try runArtifacts("\(runs)/\(name)"))
+        let resumed = try Collapse.run(["run", config, "--runs", runs, "--resume"] + arguments, environment: quiet)
+        #expect(resumed.status == 0, "\(resumed.error)")
+        let after = try runArtifacts("\(runs)/\(name)")
+        let differing = Set(after.keys).union(expected.keys).filter { after[$0] != expected[$0] }.sorted()
+        #expect(differing.isEmpty, "killed at \(fraction) of the run: \(differing) differ")
+    }
+    return interrupted
+}
+
 @Suite(.serialized) struct RunResumeTests {
     @Test func killedRunsResumeToIdenticalBytes() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let config = try tinyRunSetup(in: root)
-        let start = Date()
-        let reference = try Collapse.run(["run", config, "--runs", "\(root)/reference"], environment: ["COLLAPSE_QUIET": "1"])
-        #expect(reference.status == 0, "\(reference.error)")
-        let duration = Date().timeIntervalSince(start)
-        let expected = try runArtifacts("\(root)/reference/tiny")
-        #expect(expected.count > 20)
-        var interrupted = 0
-        for (attempt, fraction) in [0.1, 0.3, 0.5, 0.7, 0.9].enumerated() {
-            let runs = "\(root)/killed-\(attempt)"
-            let process = Process()
-            process.executableURL = Collapse.executable
-            process.arguments = ["run", config, "--runs", runs]
-            process.environment = ProcessInfo.processInfo.environment.merging(["COLLAPSE_QUIET": "1"]) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(useconds_t(duration * fraction * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal { interrupted += 1 }
-            let resumed = try Collapse.run(["run", config, "--runs", runs, "--resume"], environment: ["COLLAPSE_QUIET": "1"])
-            #expect(resumed.status == 0, "\(resumed.error)")
-            #expect(try runArtifacts("\(runs)/tiny") == expected, "killed at \(fraction) of the run")
-        }
+        let interrupted = try killAndResume(try tinyRunSetup(in: root), name: "tiny", in: root, fractions: [0.1, 0.3, 0.5, 0.7, 0.9])
         #expect(interrupted >= 3, "only \(interrupted) runs were killed before finishing")
     }
 
@@ -109,36 +122,13 @@ func tinyNeuralRunSetup(in root: String) throws -> String {
     @Test func killedNeuralRunsResumeToIdenticalBytes() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let config = try tinyNeuralRunSetup(in: root)
-        let start = Date()
-        let reference = try Collapse.run(["run", config, "--runs", "\(root)/reference", "--threads", "2"], environment: ["COLLAPSE_QUIET": "1"])
-        #expect(reference.status == 0, "\(reference.error)")
-        let duration = Date().timeIntervalSince(start)
-        let expected = try runArtifacts("\(root)/reference/tiny-gpt2")
-        #expect(expected.keys.contains("seed-1/gen-2/model.safetensors") && !expected.keys.contains { $0.contains("/work/") })
-        var midTraining = 0, midGeneration = 0
-        for (attempt, fraction) in [0.15, 0.3, 0.45, 0.6, 0.75, 0.9].enumerated() {
-            let runs = "\(root)/killed-\(attempt)"
-            let process = Process()
-            process.executableURL = Collapse.executable
-            process.arguments = ["run", config, "--runs", runs, "--threads", "2"]
-            process.environment = ProcessInfo.processInfo.environment.merging(["COLLAPSE_QUIET": "1"]) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(useconds_t(duration * fraction * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let files = try runArtifacts("\(runs)/tiny-gpt2")
+        var midTraining = 0
+        _ = try killAndResume(try tinyNeuralRunSetup(in: root), name: "tiny-gpt2", in: root, fractions: [0.15, 0.3, 0.45, 0.6, 0.75, 0.9],
+                              arguments: ["--threads", "2"]) { files in
             if files.keys.contains(where: { $0.hasSuffix("work/training-checkpoint.safetensors") }) { midTraining += 1 }
-            if files.keys.contains(where: { $0.contains("corpus.blocks.tmp-") }) { midGeneration += 1 }
-            let resumed = try Collapse.run(["run", config, "--runs", runs, "--resume", "--threads", "2"], environment: ["COLLAPSE_QUIET": "1"])
-            #expect(resumed.status == 0, "\(resumed.error)")
-            let after = try runArtifacts("\(runs)/tiny-gpt2")
-            let differing = Set(after.keys).union(expected.keys).filter { after[$0] != expected[$0] }.sorted()
-            #expect(differing.isEmpty, "killed at \(fraction) of the run: \(differing) differ")
         }
         #expect(midTraining >= 1, "no kill landed inside training after an epoch's checkpoint")
-        _ = midGeneration
+        let finished = try runArtifacts("\(root)/reference/tiny-gpt2")
+        #expect(finished.keys.contains("seed-1/gen-2/model.safetensors") && !finished.keys.contains { $0.contains("/work/") })
     }
 }
