@@ -16,11 +16,16 @@ func tinyRunSetup(in root: String) throws -> String {
     let imported = try Collapse.run(["corpus", "import", "\(root)/source", "--name", "tiny", "--tokenizer", "whitespace",
                                      "--block-size", "16", "--corpora", "\(root)/Corpora"], environment: ["COLLAPSE_QUIET": "1"])
     guard imported.status == 0 else { throw CocoaError(.fileWriteUnknown) }
-    let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Tests/Fixtures/tiny.json")
-    var object = try JSONSerialization.jsonObject(with: Data(contentsOf: shipped)) as! [String: Any]
-    object["corpus"] = "\(root)/Corpora/tiny"
-    let config = "\(root)/tiny.json"
+    return try fixtureConfiguration("tiny", corpus: "\(root)/Corpora/tiny", in: root)
+}
+
+/// `Tests/Fixtures/NAME.json` with its corpus pointed at `corpus`, written as `root/NAME.json`.
+func fixtureConfiguration(_ name: String, corpus: String, in root: String) throws -> String {
+    let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Tests/Fixtures/\(name).json")
+    var object = try JSONSerialization.jsonObject(with: Data(contentsOf: fixture)) as! [String: Any]
+    object["corpus"] = corpus
+    let config = "\(root)/\(name).json"
     try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: config))
     return config
 }
@@ -107,13 +112,7 @@ func killAndResume(_ config: String, name: String, in root: String, fractions: [
 /// The tiny corpus of `tinyRunSetup` with the test-only GPT-2 configuration pointed at it.
 func tinyNeuralRunSetup(in root: String) throws -> String {
     _ = try tinyRunSetup(in: root)
-    let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Tests/Fixtures/tiny-gpt2.json")
-    var object = try JSONSerialization.jsonObject(with: Data(contentsOf: fixture)) as! [String: Any]
-    object["corpus"] = "\(root)/Corpora/tiny"
-    let config = "\(root)/tiny-gpt2.json"
-    try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: config))
-    return config
+    return try fixtureConfiguration("tiny-gpt2", corpus: "\(root)/Corpora/tiny", in: root)
 }
 
 @Suite(.serialized) struct NeuralRunResumeTests {
