@@ -42,10 +42,12 @@ let package = Package(
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
         .target(name: "Evaluation", dependencies: ["LanguageModeling", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["Settings", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "ModelFamilies", "Reporting", "Storage", "Tokenization"]),
+        // The paper's closed-form experiments: discrete, Gaussian and mixture fitting, with their theory.
+        .target(name: "Theory", dependencies: ["Reporting", "Storage"]),
         .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "GPT2", "NeuralNetworks", "LanguageModeling", "ModelFamilies", "Decoding", "Reporting"],
                 exclude: ["Reference"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
-            "CMalloc", "Settings", "Benchmarks", "Pipeline", "ModelFamilies", "GPT2", "NeuralNetworks", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
+            "CMalloc", "Settings", "Benchmarks", "Pipeline", "Theory", "ModelFamilies", "GPT2", "NeuralNetworks", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"], swiftSettings: nativeCPU),
         .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "Decoding", "NeuralNetworks", "TestSupport", "Storage", "Tokenization", "LanguageModeling", "Settings"],
                     swiftSettings: nativeCPU),
+        .testTarget(name: "TheoryTests", dependencies: ["Theory", "Storage"]),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage"]),
     ]
 )

@@ -25,6 +25,8 @@ public struct BenchmarkResults: Codable, Sendable {
     public var corpus: String
     public var icuVersion: String
     public var zstdVersion: String
+    /// The kernel family OpenBLAS runs (its speed depends on it far more than on the CPU's clock).
+    public var blasKernels: String?
     public var repeats: Int
     public var measurements: [Measurement]
 
@@ -40,9 +42,10 @@ public struct BenchmarkResults: Codable, Sendable {
     public func rendered() -> String {
         var table = TextTable(header: ["stage", "metric", "value", "unit"])
         for m in measurements {
-            table.append([m.stage, m.metric, Format.fixed(m.value, digits: m.value < 10 ? 3 : 1), m.unit])
+            let small = m.value != 0 && abs(m.value) < 1e-3
+            table.append([m.stage, m.metric, small ? Format.scientific(m.value, digits: 2) : Format.fixed(m.value, digits: m.value < 10 ? 3 : 1), m.unit])
         }
-        return "benchmarks on \(corpus) (best of \(repeats); ICU \(icuVersion), zstd \(zstdVersion))\n" + table.render()
+        return "benchmarks on \(corpus) (best of \(repeats); ICU \(icuVersion), zstd \(zstdVersion)\(blasKernels.map { "; OpenBLAS \($0) kernels" } ?? ""))\n" + table.render()
     }
 
     public func write(to path: String) throws {

@@ -26,9 +26,13 @@ public struct GPT2Benchmark {
     /// `pytorch_gpt2.py`.
     public var referenceScript: String
     /// What to measure.
-    public var parts: Set<Part> = [.training, .decoding]
+    public var parts: Set<Part> = [.training, .decoding, .parity]
     /// The wall-clock budget of each side of `.quality`.
     public var qualitySeconds = 600.0
+    /// `.quality` trains this many steps on each side instead of for `qualitySeconds`.
+    public var qualitySteps: Int?
+    /// The seed of both sides of `.quality`.
+    public var qualitySeed: UInt64 = 1
     /// Where `.quality` writes both validation curves (TSV).
     public var curvesPath = "bench-curves.tsv"
 
@@ -37,6 +41,9 @@ public struct GPT2Benchmark {
         case training
         /// Beam-search decoding beside Hugging Face `generate`.
         case decoding
+        /// Training steps beside PyTorch's from the same weights on the same batches (with a
+        /// reference only).
+        case parity
         /// Test perplexity after the same wall time of training as PyTorch (not by default:
         /// twice `qualitySeconds`).
         case quality
@@ -73,10 +80,17 @@ public struct GPT2Benchmark {
             decoding.threads = threads
             results += try decoding.run(reference: referencePython.map { ReferenceScript(python: $0, script: referenceScript) })
         }
+        if parts.contains(.parity), let referencePython {
+            var parity = GPT2ParityBenchmark(corpus: corpus, configuration: configuration)
+            parity.threads = threads
+            results += try parity.run(reference: ReferenceScript(python: referencePython, script: referenceScript))
+        }
         if parts.contains(.quality) {
             var quality = GPT2QualityBenchmark(corpus: corpus, configuration: configuration)
             quality.threads = threads
             quality.seconds = qualitySeconds
+            quality.steps = qualitySteps
+            quality.seed = qualitySeed
             results += try quality.run(reference: referencePython.map { ReferenceScript(python: $0, script: referenceScript) },
                                        curvesPath: curvesPath)
         }

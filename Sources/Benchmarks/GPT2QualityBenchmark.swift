@@ -14,6 +14,10 @@ struct GPT2QualityBenchmark {
     let corpus: Corpus
     let configuration: GPT2Configuration
     var seconds = 600.0
+    /// Train exactly this many steps on each side instead of for `seconds`.
+    var steps: Int?
+    /// Both sides' initialization and shuffling (each with its own generator).
+    var seed: UInt64 = 1
     var evaluateEvery = 100
     var threads = 2
     var settings = TrainingSettings()
@@ -21,13 +25,15 @@ struct GPT2QualityBenchmark {
     func run(reference: ReferenceScript?, curvesPath: String) throws -> [Measurement] {
         let train = TrainingSequences(try corpus.blocks(.train).blocks())
         let valid = TrainingSequences(try corpus.blocks(.valid).blocks()), test = TrainingSequences(try corpus.blocks(.test).blocks())
-        let stage = "gpt2 quality \(configuration.layers)L/\(configuration.width)d/\(configuration.heads)h, V \(configuration.vocabularySize), batch \(settings.batchSize)×\(corpus.manifest.blockSize), \(Format.fixed(seconds, digits: 0)) s of wall time, \(threads) threads"
+        let budget = steps.map { "\($0) steps" } ?? "\(Format.fixed(seconds, digits: 0)) s of wall time"
+        let stage = "gpt2 quality \(configuration.layers)L/\(configuration.width)d/\(configuration.heads)h, V \(configuration.vocabularySize), batch \(settings.batchSize)×\(corpus.manifest.blockSize), \(budget), seed \(seed), \(threads) threads"
         var training = settings
         training.epochs = 1_000
-        training.timeBudget = seconds
+        training.timeBudget = steps == nil ? seconds : nil
+        training.steps = steps
         training.evaluateEvery = evaluateEvery
         let ours = try GPT2Training.train(configuration: configuration, vocabulary: corpus.vocabulary, blocks: train, validation: valid,
-                                          settings: training, seed: 1)
+                                          settings: training, seed: seed)
         let scored = ours.model.perplexities(of: test)
         var curves = "implementation\tstep\ttokens\tseconds\tvalidation_perplexity\n"
         for record in ours.history {
@@ -47,8 +53,9 @@ struct GPT2QualityBenchmark {
                 "quality", "--train", "\(directory)/train.bin", "--valid", "\(directory)/valid.bin", "--test", "\(directory)/test.bin",
                 "--vocab-size", "\(configuration.vocabularySize)", "--layers", "\(configuration.layers)", "--width", "\(configuration.width)",
                 "--heads", "\(configuration.heads)", "--context", "\(configuration.context)", "--batch", "\(settings.batchSize)",
-                "--length", "\(corpus.manifest.blockSize)", "--threads", "\(threads)", "--seconds", "\(seconds)",
-                "--evaluate-every", "\(evaluateEvery)", "--learning-rate", "\(settings.learningRate)", "--warmup-steps", "\(settings.warmupSteps)"])
+                "--length", "\(corpus.manifest.blockSize)", "--threads", "\(threads)", "--seed", "\(seed)",
+                "--evaluate-every", "\(evaluateEvery)", "--learning-rate", "\(settings.learningRate)", "--warmup-steps", "\(settings.warmupSteps)"]
+                + (steps.map { ["--total-steps", "\($0)"] } ?? ["--seconds", "\(seconds)"]))
             if case .array(let history)? = fields["history"] {
                 for case .object(let point) in history {
                     let values = try ["step", "tokens", "seconds", "validation_perplexity"].map { try ReferenceScript.number(point, $0) }

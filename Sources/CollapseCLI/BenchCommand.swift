@@ -3,6 +3,7 @@ import Benchmarks
 import CorpusStore
 import Foundation
 import GPT2
+import NeuralNetworks
 import Pipeline
 import Settings
 
@@ -29,15 +30,21 @@ struct BenchCommand: ParsableCommand {
     var skipNgram = false
     @Option(help: "Threads for the transformer's figures.")
     var threads = 2
-    @Option(help: "With --gpt2: what to measure (repeat the option for several): training, decoding, quality (test perplexity after --gpt2-seconds of training, ours then PyTorch's). (default: training and decoding)")
+    @Option(help: "With --gpt2: what to measure (repeat the option for several): training, decoding, parity (with --reference: weights after the same steps as PyTorch from the same start), quality (test perplexity after --gpt2-seconds of training, ours then PyTorch's). (default: training, decoding and parity)")
     var gpt2Part: [GPT2Benchmark.Part] = []
     @Option(help: "With --gpt2-part quality: the wall-clock budget of each side's training, in seconds.")
     var gpt2Seconds = 600.0
+    @Option(help: "With --gpt2-part quality: train exactly this many steps on each side instead of --gpt2-seconds (the same tokens for both).")
+    var gpt2Steps: Int?
+    @Option(help: "With --gpt2-part quality: the seed of both sides' initialization and shuffling.")
+    var gpt2Seed: UInt64 = 1
 
     func validate() throws {
         try check(repeats, Limits.repeats, "--repeats")
         try check(threads, Limits.threads, "--threads")
         try check(gpt2Seconds, GPT2Limits.seconds, "--gpt2-seconds")
+        if let gpt2Steps { try check(gpt2Steps, GPT2Limits.steps, "--gpt2-steps") }
+        guard reference != nil || !gpt2Part.contains(.parity) else { throw ValidationError("--gpt2-part parity compares with PyTorch: give --reference too") }
         guard reference == nil || gpt2 != nil else { throw ValidationError("--reference compares the transformer: give --gpt2 CORPUS too") }
     }
 
@@ -57,8 +64,11 @@ struct BenchCommand: ParsableCommand {
             benchmark.repeats = repeats
             if !gpt2Part.isEmpty { benchmark.parts = Set(gpt2Part) }
             benchmark.qualitySeconds = gpt2Seconds
+            benchmark.qualitySteps = gpt2Steps
+            benchmark.qualitySeed = gpt2Seed
             benchmark.curvesPath = (out.hasSuffix(".json") ? String(out.dropLast(5)) : out) + "-curves.tsv"
             results.measurements += try benchmark.run()
+            results.blasKernels = BLAS.coreName
         }
         if let run = runDirectory {
             let seconds = try RunExecutor.recomputeMetrics(runDirectory: run, threads: ProcessInfo.processInfo.activeProcessorCount)

@@ -68,25 +68,3 @@ public struct GPT2Layout: Sendable, Equatable {
         return buffer
     }
 }
-
-/// Standard normal samples from a seed (SplitMix64 and the Box–Muller transform).
-struct NormalSampler {
-    var random: SplitMix64
-    var spare: Double?
-
-    init(seed: UInt64) {
-        random = SplitMix64(seed: seed)
-    }
-
-    mutating func next() -> Double {
-        if let spare {
-            self.spare = nil
-            return spare
-        }
-        let u1 = (Double(random.next() >> 11) + 1) / 9_007_199_254_740_992 // in (0, 1]: log(u1) is finite
-        let u2 = Double(random.next() >> 11) / 9_007_199_254_740_992
-        let radius = (-2 * Foundation.log(u1)).squareRoot()
-        spare = radius * Foundation.sin(2 * .pi * u2)
-        return radius * Foundation.cos(2 * .pi * u2)
-    }
-}

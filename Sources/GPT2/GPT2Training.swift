@@ -57,6 +57,28 @@ public enum GPT2Training {
         return best
     }
 
+    /// The weights after one optimizer step per batch, in order, from `initial`, on the schedule
+    /// of `settings` spread over exactly that many steps; and each step's loss. For comparing
+    /// steps with another implementation's from the same weights on the same batches.
+    /// - Complexity: one training step per batch.
+    public static func steps(configuration: GPT2Configuration, initial: TensorBuffer<Float>, batches: [TrainingSequences],
+                             settings: TrainingSettings) throws -> (parameters: TensorBuffer<Float>, losses: [Float]) {
+        try configuration.validate()
+        let layout = GPT2Layout(configuration)
+        let trainer = Trainer(model: Transformer(layout: layout, parameters: initial.copy()), blocks: batches.first ?? TrainingSequences(),
+                              validation: TrainingSequences(), settings: settings, seed: 1)
+        let schedule = LearningRateSchedule(peak: settings.learningRate, warmupSteps: settings.warmupSteps,
+                                            floorRatio: settings.floorRatio, totalSteps: batches.count)
+        var losses: [Float] = []
+        for (index, batch) in batches.enumerated() {
+            let rows = (0..<batch.count).map { batch[$0] }
+            let length = rows.map(\.count).max() ?? 1
+            guard length <= configuration.context else { throw CollapseError("blocks of \(length) tokens do not fit the context of \(configuration.context)") }
+            losses.append(trainer.step(SequenceBatch(rows, length: length), rate: Float(schedule.rate(at: index))))
+        }
+        return (trainer.model.parameters, losses)
+    }
+
     /// The history as TSV: step, tokens, seconds, training and validation loss and perplexity.
     public static func historyTable(_ history: [TrainingRecord]) -> String {
         var text = "step\ttokens\tseconds\ttraining_seconds\ttraining_loss\tvalidation_loss\tvalidation_perplexity\n"

@@ -11,7 +11,7 @@
 /// blocks a worker takes, and the order partial results are combined in, depend only on the
 /// fixed number of lanes: results are the same at every thread count.
 public enum ClassifierHead {
-    /// Classes per block: 2048 rows × 1024 floats is 8 MiB, well inside a 32 MiB L3.
+    /// Classes per block: each product fills `pieceRows` × 1024 floats.
     public static let columns = 1024
     /// Workers, whatever the thread count (enough for the cores this tool targets).
     public static let lanes = 4
@@ -21,6 +21,8 @@ public enum ClassifierHead {
         public let rows: Int, channels: Int, workers: Int
         /// Per worker: running maximum and sum per row, a scratch block, a partial dx.
         @usableFromInline let maxima, sums, scratch, partialGradient: TensorBuffer<T>
+        /// Per row, what the backward subtracts from a logit before exponentiating.
+        @usableFromInline let shifts: TensorBuffer<T>
 
         public init(rows: Int, channels: Int, workers: Int) {
             self.rows = rows
@@ -28,8 +30,9 @@ public enum ClassifierHead {
             self.workers = workers
             maxima = TensorBuffer(count: workers * rows)
             sums = TensorBuffer(count: workers * rows)
-            scratch = TensorBuffer(count: workers * rows * ClassifierHead.columns)
+            scratch = TensorBuffer(count: workers * ClassifierHead.pieceRows * ClassifierHead.columns)
             partialGradient = TensorBuffer(count: workers * rows * channels)
+            shifts = TensorBuffer(count: rows)
         }
     }
 
@@ -57,23 +60,26 @@ public enum ClassifierHead {
                 let runningMaxima = workspace.maxima.pointer + worker * rows, runningSums = workspace.sums.pointer + worker * rows
                 for start in stride(from: worker * columns, to: classes, by: workers * columns) {
                     let width = min(columns, classes - start)
-                    let block: UnsafeMutablePointer<T>, stride: Int
-                    if let logits {
-                        (block, stride) = (logits + start, classes)
-                    } else {
-                        (block, stride) = (workspace.scratch.pointer + worker * rows * columns, width)
-                    }
-                    T.serialGemm(transposeA: false, transposeB: true, m: rows, n: width, k: channels, alpha: 1, a: x, lda: channels,
-                           b: weight + start * channels, ldb: channels, beta: accumulate ? 1 : 0, c: block, ldc: stride)
-                    for n in 0..<rows {
-                        let row = block + n * stride
-                        let target = Int(targets[n])
-                        if target >= start && target < start + width { losses[n] = -row[target - start] }
-                        let maximum = max(runningMaxima[n], T.maximum(row, count: width))
-                        let blockSum = logits == nil ? T.sumOfExponentialsClearing(row, count: width, shift: maximum)
-                            : T.sumOfExponentials(row, count: width, shift: maximum)
-                        runningSums[n] = runningSums[n] * T.exp(runningMaxima[n] - maximum) + blockSum
-                        runningMaxima[n] = maximum
+                    for first in Swift.stride(from: 0, to: rows, by: pieceRows) {
+                        let count = min(pieceRows, rows - first)
+                        let block: UnsafeMutablePointer<T>, stride: Int
+                        if let logits {
+                            (block, stride) = (logits + first * classes + start, classes)
+                        } else {
+                            (block, stride) = (workspace.scratch.pointer + worker * pieceRows * columns, width)
+                        }
+                        T.serialGemm(transposeA: false, transposeB: true, m: count, n: width, k: channels, alpha: 1, a: x + first * channels,
+                                     lda: channels, b: weight + start * channels, ldb: channels, beta: accumulate ? 1 : 0, c: block, ldc: stride)
+                        for n in 0..<count {
+                            let row = block + n * stride
+                            let target = Int(targets[first + n])
+                            if target >= start && target < start + width { losses[first + n] = -row[target - start] }
+                            let maximum = max(runningMaxima[first + n], T.maximum(row, count: width))
+                            let blockSum = logits == nil ? T.sumOfExponentialsClearing(row, count: width, shift: maximum)
+                                : T.sumOfExponentials(row, count: width, shift: maximum)
+                            runningSums[first + n] = runningSums[first + n] * T.exp(runningMaxima[first + n] - maximum) + blockSum
+                            runningMaxima[first + n] = maximum
+                        }
                     }
                 }
             }
@@ -105,29 +111,19 @@ public enum ClassifierHead {
                                            rows: Int, channels: Int, classes: Int) {
         let workers = workspace.workers
         workspace.partialGradient.fill(0)
+        let shifts = workspace.shifts.pointer
+        for n in 0..<rows { shifts[n] = maxima[n] + T.log(sums[n] / scale) }
         Parallel.forEachChunk(workers, chunks: workers) { range in
             for worker in range {
                 let partial = workspace.partialGradient.pointer + worker * rows * channels
                 for start in stride(from: worker * columns, to: classes, by: workers * columns) {
                     let width = min(columns, classes - start)
-                    let block = logits + start
-                    for n in 0..<rows {
-                        let row = block + n * classes
-                        let target = Int(targets[n])
-                        guard target >= 0 else {
-                            row.update(repeating: 0, count: width)
-                            continue
-                        }
-                        _ = T.exponentiate(row, count: width, shift: maxima[n])
-                        let factor = scale / sums[n]
-                        for i in 0..<width { row[i] *= factor }
-                        if target >= start && target < start + width { row[target - start] -= scale }
+                    for first in stride(from: 0, to: rows, by: pieceRows) {
+                        backwardPiece(partial: partial + first * channels, dweight: dweight + start * channels, x: x + first * channels,
+                                      weight: weight + start * channels, block: logits + first * classes + start,
+                                      targets: targets + first, shifts: shifts + first, scale: scale, rows: min(pieceRows, rows - first),
+                                      channels: channels, classes: classes, start: start, width: width)
                     }
-                    T.serialGemm(transposeA: false, transposeB: false, m: rows, n: channels, k: width, alpha: 1, a: block, lda: classes,
-                           b: weight + start * channels, ldb: channels, beta: 1, c: partial, ldc: channels)
-                    T.serialGemm(transposeA: true, transposeB: false, m: width, n: channels, k: rows, alpha: 1, a: block, lda: classes,
-                           b: x, ldb: channels, beta: 1, c: dweight + start * channels, ldc: channels)
-                    for n in 0..<rows { (block + n * classes).update(repeating: 0, count: width) }
                 }
             }
         }
@@ -136,5 +132,34 @@ public enum ClassifierHead {
             let partial = workspace.partialGradient.pointer + worker * rows * channels
             for i in 0..<(rows * channels) { dx[i] += partial[i] }
         }
+    }
+
+    /// Rows per piece of a block: a piece (256 × 1024 floats, 1 MiB) stays in a core's L2 from
+    /// its product to its reduction (forward), or from its exponentials through both products
+    /// to its clearing (backward).
+    public static let pieceRows = 256
+
+    /// One piece of the backward: turns `rows` rows of a block of logits into dlogits, feeds
+    /// them to both products, and clears them.
+    @inlinable
+    static func backwardPiece<T: Scalar>(partial: UnsafeMutablePointer<T>, dweight: UnsafeMutablePointer<T>, x: UnsafePointer<T>,
+                                         weight: UnsafePointer<T>, block: UnsafeMutablePointer<T>, targets: UnsafePointer<Int32>,
+                                         shifts: UnsafePointer<T>, scale: T, rows: Int, channels: Int, classes: Int, start: Int, width: Int) {
+        for n in 0..<rows {
+            let row = block + n * classes
+            let target = Int(targets[n])
+            guard target >= 0 else {
+                row.update(repeating: 0, count: width)
+                continue
+            }
+            // softmax · scale in one pass: exp(logit − (max + log(sum / scale))).
+            _ = T.exponentiate(row, count: width, shift: shifts[n])
+            if target >= start && target < start + width { row[target - start] -= scale }
+        }
+        T.serialGemm(transposeA: false, transposeB: false, m: rows, n: channels, k: width, alpha: 1, a: block, lda: classes,
+                     b: weight, ldb: channels, beta: 1, c: partial, ldc: channels)
+        T.serialGemm(transposeA: true, transposeB: false, m: width, n: channels, k: rows, alpha: 1, a: block, lda: classes,
+                     b: x, ldb: channels, beta: 1, c: dweight, ldc: channels)
+        for n in 0..<rows { (block + n * classes).update(repeating: 0, count: width) }
     }
 }

@@ -114,17 +114,7 @@ extension RunDirectory {
         }
 
         let configurationRows = try configurationTable()
-        return """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(escape(configuration.name)) — ModelCollapse report</title>
-        <style>
-        body { font-family: sans-serif; max-width: 1100px; margin: 24px auto; color: #222; }
-        h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; }
-        table { border-collapse: collapse; font-size: 12px; } td, th { border: 1px solid #ccc; padding: 3px 6px; text-align: right; }
-        th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
-        .plots { display: flex; flex-wrap: wrap; gap: 12px; } .note { font-size: 12px; color: #555; }
-        pre { white-space: pre-wrap; font-size: 12px; background: #fafafa; border: 1px solid #eee; padding: 8px; }
-        </style></head><body>
+        return HTMLPage.render(title: configuration.name, body: """
         <h1>Model collapse run: \(escape(configuration.name))</h1>
         <h2>Configuration</h2>
         \(configurationRows)
@@ -140,9 +130,7 @@ extension RunDirectory {
         \(table)
         <h2>Samples</h2>
         \(samples)
-        </body></html>
-
-        """
+        """)
     }
 
     /// "seed 1: 10 generations, seed 2: 3 generations; seed 3 not started".

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Number formatting for people: tables, progress and notes.
 public enum Format {
     /// 2051910 → "2,051,910".
@@ -36,6 +38,19 @@ public enum Format {
             text += "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
         }
         return value < 0 && scaled != 0 ? "-" + text : text
+    }
+
+    /// Scientific notation with a two-digit exponent: 0.00017043, 2 → "1.70e-04".
+    public static func scientific(_ value: Double, digits: Int) -> String {
+        guard value.isFinite, value != 0 else { return fixed(value, digits: digits) }
+        var exponent = Int(log10(abs(value)).rounded(.down))
+        var mantissa = fixed(value / pow(10, Double(exponent)), digits: digits)
+        if mantissa.hasPrefix("10.") || mantissa.hasPrefix("-10.") {
+            exponent += 1
+            mantissa = fixed(value / pow(10, Double(exponent)), digits: digits)
+        }
+        let magnitude = abs(exponent)
+        return mantissa + "e" + (exponent < 0 ? "-" : "+") + (magnitude < 10 ? "0" : "") + String(magnitude)
     }
 
     /// 75.3 → "1:15"; 3725 → "1:02:05".

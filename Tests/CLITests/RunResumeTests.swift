@@ -48,8 +48,8 @@ func runArtifacts(_ directory: String) throws -> [String: Data] {
 /// `fractions` of the first run's duration and resumed with `--resume`. Checks every resumed
 /// run ends with the first run's files, and hands each killed run's files (before resuming) to
 /// `inspect`. Returns how many runs the kill stopped before they finished.
-func killAndResume(_ config: String, name: String, in root: String, fractions: [Double], arguments: [String] = [],
-                   inspect: ([String: Data]) -> Void = { _ in }) throws -> Int {
+func killAndResume(_ config: String, name: String, in root: String, fractions: [Double], whenWritten triggers: [String] = [],
+                   arguments: [String] = [], inspect: ([String: Data]) -> Void = { _ in }) throws -> Int {
     let quiet = ["COLLAPSE_QUIET": "1"]
     let start = Date()
     let reference = try Collapse.run(["run", config, "--runs", "\(root)/reference"] + arguments, environment: quiet)
@@ -58,7 +58,8 @@ func killAndResume(_ config: String, name: String, in root: String, fractions: [
     let expected = try runArtifacts("\(root)/reference/\(name)")
     #expect(expected.count > 20)
     var interrupted = 0
-    for (attempt, fraction) in fractions.enumerated() {
+    let kills = fractions.map { (fraction: $0, trigger: String?.none) } + triggers.map { (fraction: 1.0, trigger: String?.some($0)) }
+    for (attempt, (fraction, trigger)) in kills.enumerated() {
         let runs = "\(root)/killed-\(attempt)"
         let process = Process()
         process.executableURL = Collapse.executable
@@ -67,7 +68,12 @@ func killAndResume(_ config: String, name: String, in root: String, fractions: [
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        usleep(useconds_t(duration * fraction * 1_000_000))
+        if let trigger {
+            // As soon as a file ending in `trigger` appears (or the run ends without one).
+            while process.isRunning && !filesUnder(runs).contains(where: { $0.hasSuffix(trigger) }) { usleep(2_000) }
+        } else {
+            usleep(useconds_t(duration * fraction * 1_000_000))
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         if process.terminationReason == .uncaughtSignal { interrupted += 1 }
@@ -76,9 +82,14 @@ func killAndResume(_ config: String, name: String, in root: String, fractions: [
         #expect(resumed.status == 0, "\(resumed.error)")
         let after = try runArtifacts("\(runs)/\(name)")
         let differing = Set(after.keys).union(expected.keys).filter { after[$0] != expected[$0] }.sorted()
-        #expect(differing.isEmpty, "killed at \(fraction) of the run: \(differing) differ")
+        #expect(differing.isEmpty, "killed at \(trigger ?? "\(fraction) of the run"): \(differing) differ")
     }
     return interrupted
+}
+
+/// Every file below `directory`, as paths relative to it.
+func filesUnder(_ directory: String) -> [String] {
+    (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String]) ?? []
 }
 
 @Suite(.serialized) struct RunResumeTests {
@@ -123,7 +134,7 @@ func tinyNeuralRunSetup(in root: String) throws -> String {
         defer { try? FileManager.default.removeItem(atPath: root) }
         var midTraining = 0
         _ = try killAndResume(try tinyNeuralRunSetup(in: root), name: "tiny-gpt2", in: root, fractions: [0.15, 0.3, 0.45, 0.6, 0.75, 0.9],
-                              arguments: ["--threads", "2"]) { files in
+                              whenWritten: ["work/training-checkpoint.safetensors"], arguments: ["--threads", "2"]) { files in
             if files.keys.contains(where: { $0.hasSuffix("work/training-checkpoint.safetensors") }) { midTraining += 1 }
         }
         #expect(midTraining >= 1, "no kill landed inside training after an epoch's checkpoint")

@@ -43,7 +43,9 @@ import Storage
                 parameters[index] = saved
                 let numeric = (up - down) / (2 * step)
                 let analytic = model.gradients[index]
-                worst = max(worst, abs(numeric - analytic) / max(1e-6, abs(numeric) + abs(analytic)))
+                // Central differences carry rounding noise of about ε·loss/step ≈ 3e-11, so gradients
+                // below 1e-4 are held to an absolute 1e-9 instead of a relative 1e-5.
+                worst = max(worst, abs(numeric - analytic) / max(1e-4, abs(numeric) + abs(analytic)))
                 checked += 1
             }
             #expect(worst < 1e-5, "\(entry.name): worst relative difference \(worst)")

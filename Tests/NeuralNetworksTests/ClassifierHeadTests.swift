@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized) struct ClassifierHeadTests {
     @Test(arguments: [1, 2, 3])
     func blockedHeadEqualsThePlainReference(workers: Int) {
-        let (rows, channels, classes) = (37, 16, 2 * ClassifierHead.columns + 301)
+        let (rows, channels, classes) = (ClassifierHead.pieceRows + 37, 16, 2 * ClassifierHead.columns + 301)
         var state: UInt64 = 7
         func random() -> Double {
             state = state &* 6364136223846793005 &+ 1442695040888963407

@@ -158,6 +158,24 @@ def score_checkpoint(args):
     return {"test_perplexity": block, "test_perplexity_in_block": in_block}
 
 
+def parity(args):
+    """Runs --steps optimizer steps from one of our checkpoints on the given batches, in order, and
+    compares the weights with ours after the same steps (--out): the largest difference per tensor."""
+    from safetensors.numpy import load_file
+    model = GPT2LMHeadModel.from_pretrained(args.checkpoint, resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)
+    model.train()
+    batches = load_blocks(args.train, args.length).view(args.steps, -1, args.length)
+    optimizer = make_optimizer(model, args)
+    losses = [train_step(model, optimizer, *inputs_targets(batches[step]), rate(step, args, args.steps), args.clip)
+              for step in range(args.steps)]
+    ours, state = load_file(args.out), model.state_dict()
+    differences = {name: np.abs(state[name].numpy() - values) for name, values in ours.items()}
+    worst = max(differences, key=lambda name: differences[name].max())
+    return {"losses": losses, "largest_difference": float(differences[worst].max()), "tensor": worst,
+            "mean_difference": float(sum(d.sum() for d in differences.values()) / sum(d.size for d in differences.values())),
+            "largest_weight": max(float(np.abs(values).max()) for values in ours.values())}
+
+
 def generate(args):
     """Hugging Face `generate` on one of our checkpoints: 5-beam search with the repetition
     penalty on log-probabilities, <s> fed first, <s> and </s> never generated (as ours). Writes
@@ -186,7 +204,7 @@ def generate(args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["speed", "quality", "score-checkpoint", "generate"])
+    parser.add_argument("mode", choices=["speed", "quality", "score-checkpoint", "generate", "parity"])
     for name, default in [("layers", 2), ("width", 128), ("heads", 2), ("context", 128), ("vocab-size", 0), ("batch", 32),
                           ("length", 64), ("warmup-steps", 50), ("seed", 1), ("threads", 2), ("warmup", 3), ("steps", 10),
                           ("repeats", 3), ("score-batches", 8), ("evaluate-every", 100), ("total-steps", 0), ("beams", 5),
@@ -199,7 +217,7 @@ def main():
         parser.add_argument("--" + name)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    result = {"speed": speed, "quality": quality, "score-checkpoint": score_checkpoint, "generate": generate}[args.mode](args)
+    result = {"speed": speed, "quality": quality, "score-checkpoint": score_checkpoint, "generate": generate, "parity": parity}[args.mode](args)
     print(json.dumps(result))
 
 
