@@ -9,7 +9,7 @@ CORPORA      ?= Corpora
 COLLAPSE     := .build/release/collapse
 APT_PACKAGES := libicu-dev libzstd-dev libopenblas-dev zlib1g-dev pkg-config
 
-.PHONY: help setup packages build test bench bench-reference corpus wikitext2 generations report quick small clean
+.PHONY: help setup packages build test bench bench-reference corpus wikitext2 generations report quick small theory clean
 
 DEFAULT_RUN  := Runs/configs/wikitext2-ngram5-replace.json
 
@@ -22,6 +22,7 @@ help:
 	@echo "make generations  the default run: order-5 n-gram, ICU, 10 generations, replace (resumes if interrupted)"
 	@echo "make report   refresh Runs/<default run>/report.html"
 	@echo "make small     the transformer on 5% of WikiText-2: 3 seeds, 10 generations, report (FAMILY=gpt2|ngram5, REGIME=replace|gamma0.1)"
+	@echo "make theory    the paper's closed-form experiments (gaussian, discrete, gmm) with their reports in Runs/theory-*"
 	@echo "make quick     a one-minute tour: 10% of WikiText-2, 3 seeds, 10 generations, report (REGIME=replace|gamma0.1|accumulate)"
 
 setup: packages build
@@ -42,6 +43,11 @@ build: packages
 # The suite runs in release: tests that read the whole corpus are slow in a debug build.
 test: packages
 	WIKITEXT2_DIR="$(WIKITEXT2_DIR)" $(SWIFT) test -c release -Xswiftc -enable-testing
+
+theory: build
+	$(COLLAPSE) theory gaussian
+	$(COLLAPSE) theory discrete
+	$(COLLAPSE) theory gmm
 
 bench: build
 	$(COLLAPSE) bench $(if $(WIKITEXT2_DIR),--wikitext "$(WIKITEXT2_DIR)") \

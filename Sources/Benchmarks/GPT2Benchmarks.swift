@@ -33,6 +33,8 @@ public struct GPT2Benchmark {
     public var qualitySteps: Int?
     /// The seed of both sides of `.quality`.
     public var qualitySeed: UInt64 = 1
+    /// `.quality`'s PyTorch side starts from our initial weights and block order.
+    public var qualitySameStart = false
     /// Where `.quality` writes both validation curves (TSV).
     public var curvesPath = "bench-curves.tsv"
 
@@ -91,6 +93,7 @@ public struct GPT2Benchmark {
             quality.seconds = qualitySeconds
             quality.steps = qualitySteps
             quality.seed = qualitySeed
+            quality.sameStart = qualitySameStart
             results += try quality.run(reference: referencePython.map { ReferenceScript(python: $0, script: referenceScript) },
                                        curvesPath: curvesPath)
         }

@@ -18,6 +18,9 @@ struct GPT2QualityBenchmark {
     var steps: Int?
     /// Both sides' initialization and shuffling (each with its own generator).
     var seed: UInt64 = 1
+    /// PyTorch starts from our initial weights and visits the blocks in our order, so that
+    /// the two runs differ only in their arithmetic.
+    var sameStart = false
     var evaluateEvery = 100
     var threads = 2
     var settings = TrainingSettings()
@@ -26,7 +29,7 @@ struct GPT2QualityBenchmark {
         let train = TrainingSequences(try corpus.blocks(.train).blocks())
         let valid = TrainingSequences(try corpus.blocks(.valid).blocks()), test = TrainingSequences(try corpus.blocks(.test).blocks())
         let budget = steps.map { "\($0) steps" } ?? "\(Format.fixed(seconds, digits: 0)) s of wall time"
-        let stage = "gpt2 quality \(configuration.layers)L/\(configuration.width)d/\(configuration.heads)h, V \(configuration.vocabularySize), batch \(settings.batchSize)×\(corpus.manifest.blockSize), \(budget), seed \(seed), \(threads) threads"
+        let stage = (sameStart ? "PyTorch from our start: " : "") + "gpt2 quality \(configuration.layers)L/\(configuration.width)d/\(configuration.heads)h, V \(configuration.vocabularySize), batch \(settings.batchSize)×\(corpus.manifest.blockSize), \(budget), seed \(seed), \(threads) threads"
         var training = settings
         training.epochs = 1_000
         training.timeBudget = steps == nil ? seconds : nil
@@ -49,13 +52,14 @@ struct GPT2QualityBenchmark {
             try FileSystem.createDirectory(directory)
             defer { try? FileSystem.remove(directory) }
             for (name, blocks) in [("train", train), ("valid", valid), ("test", test)] { try writeRawIDs(blocks, to: "\(directory)/\(name).bin") }
+            let start = sameStart ? try writeStart(in: directory, blocks: train.count, settings: training) : []
             let fields = try reference.run([
                 "quality", "--train", "\(directory)/train.bin", "--valid", "\(directory)/valid.bin", "--test", "\(directory)/test.bin",
                 "--vocab-size", "\(configuration.vocabularySize)", "--layers", "\(configuration.layers)", "--width", "\(configuration.width)",
                 "--heads", "\(configuration.heads)", "--context", "\(configuration.context)", "--batch", "\(settings.batchSize)",
                 "--length", "\(corpus.manifest.blockSize)", "--threads", "\(threads)", "--seed", "\(seed)",
                 "--evaluate-every", "\(evaluateEvery)", "--learning-rate", "\(settings.learningRate)", "--warmup-steps", "\(settings.warmupSteps)"]
-                + (steps.map { ["--total-steps", "\($0)"] } ?? ["--seconds", "\(seconds)"]))
+                + (steps.map { ["--total-steps", "\($0)"] } ?? ["--seconds", "\(seconds)"]) + start)
             if case .array(let history)? = fields["history"] {
                 for case .object(let point) in history {
                     let values = try ["step", "tokens", "seconds", "validation_perplexity"].map { try ReferenceScript.number(point, $0) }
@@ -71,5 +75,20 @@ struct GPT2QualityBenchmark {
         }
         try FileSystem.writeText(curves, to: curvesPath)
         return results
+    }
+
+    /// Our initial weights (a checkpoint) and our block order for every epoch the run can reach
+    /// (raw int32), in `directory`; returns the reference script's arguments that use them.
+    func writeStart(in directory: String, blocks: Int, settings: TrainingSettings) throws -> [String] {
+        try FileSystem.createDirectory("\(directory)/initial")
+        try GPT2Checkpoint.write(to: "\(directory)/initial/model.safetensors", configuration: configuration,
+                                 parameters: GPT2Layout(configuration).initialized(seed: seed), vocabulary: nil)
+        let stepsPerEpoch = max(1, blocks / settings.batchSize)
+        let epochs = settings.steps.map { ($0 + stepsPerEpoch - 1) / stepsPerEpoch } ?? 50
+        let orders = (0..<epochs).flatMap { Trainer.order(blocks: blocks, seed: seed, epoch: $0).map(Int32.init) }
+        let file = try OutputFile(path: "\(directory)/order.bin")
+        try orders.withUnsafeBytes { try file.write($0) }
+        try file.commit()
+        return ["--checkpoint", "\(directory)/initial", "--order", "\(directory)/order.bin"]
     }
 }

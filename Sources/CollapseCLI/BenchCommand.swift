@@ -38,12 +38,15 @@ struct BenchCommand: ParsableCommand {
     var gpt2Steps: Int?
     @Option(help: "With --gpt2-part quality: the seed of both sides' initialization and shuffling.")
     var gpt2Seed: UInt64 = 1
+    @Flag(help: "With --gpt2-part quality: PyTorch starts from our initial weights and visits the blocks in our order (the runs then differ only in arithmetic).")
+    var gpt2SameStart = false
 
     func validate() throws {
         try check(repeats, Limits.repeats, "--repeats")
         try check(threads, Limits.threads, "--threads")
         try check(gpt2Seconds, GPT2Limits.seconds, "--gpt2-seconds")
         if let gpt2Steps { try check(gpt2Steps, GPT2Limits.steps, "--gpt2-steps") }
+        guard reference != nil || !gpt2SameStart else { throw ValidationError("--gpt2-same-start concerns the PyTorch side: give --reference too") }
         guard reference != nil || !gpt2Part.contains(.parity) else { throw ValidationError("--gpt2-part parity compares with PyTorch: give --reference too") }
         guard reference == nil || gpt2 != nil else { throw ValidationError("--reference compares the transformer: give --gpt2 CORPUS too") }
     }
@@ -66,6 +69,7 @@ struct BenchCommand: ParsableCommand {
             benchmark.qualitySeconds = gpt2Seconds
             benchmark.qualitySteps = gpt2Steps
             benchmark.qualitySeed = gpt2Seed
+            benchmark.qualitySameStart = gpt2SameStart
             benchmark.curvesPath = (out.hasSuffix(".json") ? String(out.dropLast(5)) : out) + "-curves.tsv"
             results.measurements += try benchmark.run()
             results.blasKernels = BLAS.coreName

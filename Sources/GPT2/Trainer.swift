@@ -174,8 +174,14 @@ public final class Trainer {
 
     /// Block indices in this epoch's order.
     func shuffled(epoch: Int) -> [Int] {
+        Self.order(blocks: blocks.count, seed: seed, epoch: epoch)
+    }
+
+    /// The order in which training with `seed` visits `blocks` blocks in epoch `epoch`.
+    /// - Complexity: O(blocks).
+    public static func order(blocks: Int, seed: UInt64, epoch: Int) -> [Int] {
         var random = SplitMix64(seed: seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(epoch))
-        var order = Array(0..<blocks.count)
+        var order = Array(0..<blocks)
         for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
         return order
     }

@@ -120,13 +120,18 @@ struct JSONParser {
 
     mutating func string() throws -> String {
         position += 1
-        var scalars = String.UnicodeScalarView()
+        // UTF-8 bytes, turned into a String once: appending to a String piece by piece copies it
+        // again and again (a checkpoint's header holds a whole vocabulary, one escape per word).
+        var utf8: [UInt8] = []
         var runStart = position
         func flushRun() throws {
             guard runStart < position else { return }
             let run = bytes[runStart..<position]
             guard UTF8Validation.firstInvalidOffset(in: Array(run)) == nil else { throw failure("not valid UTF-8 in a string") }
-            scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
+            utf8.append(contentsOf: run)
+        }
+        func append(_ scalar: Unicode.Scalar) {
+            UTF8.encode(scalar) { utf8.append($0) }
         }
         while true {
             guard position < bytes.count else { throw failure("unterminated string") }
@@ -134,7 +139,7 @@ struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 try flushRun()
                 position += 1
-                return String(scalars)
+                return String(decoding: utf8, as: UTF8.self)
             }
             if byte < 0x20 { throw failure("control character in a string") }
             if byte != UInt8(ascii: "\\") { position += 1; continue }
@@ -144,15 +149,15 @@ struct JSONParser {
             let escape = bytes[position]
             position += 1
             switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
-            case UInt8(ascii: "u"): scalars.append(try unicodeEscape())
+            case UInt8(ascii: "\""): append("\"")
+            case UInt8(ascii: "\\"): append("\\")
+            case UInt8(ascii: "/"): append("/")
+            case UInt8(ascii: "b"): append("\u{08}")
+            case UInt8(ascii: "f"): append("\u{0C}")
+            case UInt8(ascii: "n"): append("\n")
+            case UInt8(ascii: "r"): append("\r")
+            case UInt8(ascii: "t"): append("\t")
+            case UInt8(ascii: "u"): append(try unicodeEscape())
             default: throw failure("invalid escape in a string")
             }
             runStart = position

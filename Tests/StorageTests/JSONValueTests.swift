@@ -12,6 +12,12 @@ import Testing
         ]))
     }
 
+    @Test func aLongStringWithAnEscapePerLineReadsBackWhole() throws {
+        let lines = (0..<50_000).map { "wörd\($0)" }
+        let value = try parse("{\"vocabulary\": \"" + lines.joined(separator: "\\n") + "\"}")
+        #expect(value == .object(["vocabulary": .string(lines.joined(separator: "\n"))]))
+    }
+
     @Test func aDuplicateKeyIsAnErrorWithItsPosition() throws {
         #expect(throws: CollapseError("line 3, column 3: duplicate key 'beams'")) { try parse("{\n  \"beams\": 5,\n  \"beams\": 3\n}") }
         // The same key in different objects is fine.

@@ -119,7 +119,11 @@ def quality(args):
     """Trains for a wall-clock budget (or a number of steps) as ours does; validation perplexity
     at intervals, test perplexity at the end."""
     train, valid, test = (load_blocks(p, args.length) for p in (args.train, args.valid, args.test))
-    model = make_model(args)
+    # --checkpoint and --order: start from our initial weights and visit the blocks in our order.
+    model = make_model(args) if not args.checkpoint else \
+        GPT2LMHeadModel.from_pretrained(args.checkpoint, resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)
+    model.train()
+    orders = torch.from_numpy(np.fromfile(args.order, dtype="<i4").astype(np.int64)).view(-1, train.shape[0]) if args.order else None
     optimizer = make_optimizer(model, args)
     steps_per_epoch = train.shape[0] // args.batch
     total = args.total_steps or 10 ** 9
@@ -127,7 +131,8 @@ def quality(args):
     history, step, start, training_seconds = [], 0, time.perf_counter(), 0.0
     while step < total:
         if step % steps_per_epoch == 0:
-            order = torch.randperm(train.shape[0], generator=generator)
+            epoch = step // steps_per_epoch
+            order = orders[epoch] if orders is not None else torch.randperm(train.shape[0], generator=generator)
         position = step % steps_per_epoch
         rows = order[position * args.batch:(position + 1) * args.batch]
         began = time.perf_counter()
@@ -213,7 +218,7 @@ def main():
     for name, default in [("learning-rate", 3e-3), ("floor-ratio", 0.1), ("weight-decay", 0.1), ("clip", 1.0), ("penalty", 3.0)]:
         parser.add_argument("--" + name, type=float, default=default)
     parser.add_argument("--seconds", type=float)
-    for name in ["train", "valid", "test", "checkpoint", "prompts", "out"]:
+    for name in ["train", "valid", "test", "checkpoint", "prompts", "out", "order"]:
         parser.add_argument("--" + name)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
