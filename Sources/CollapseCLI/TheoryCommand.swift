@@ -39,8 +39,8 @@ struct TheoryCommand: ParsableCommand {
             abstract: "Fit a Gaussian to M samples of the previous fit, generation after generation (§4.2, Fig. 4–6).",
             discussion: "Prints Var(Xⁿ) and E[W₂²] by generation beside σ²(1 + n/M), the exact E[W₂²], its first-order expansion and the paper's printed formula, with Monte-Carlo standard errors.")
 
-        @Option(help: "μ of the real distribution.") var mean = 0.0
-        @Option(help: "σ² of the real distribution.") var variance = 1.0
+        @Option(parsing: .unconditional, help: "μ of the real distribution.") var mean = 0.0
+        @Option(parsing: .unconditional, help: "σ² of the real distribution.") var variance = 1.0
         @Option(help: "M: samples per generation.") var samples = 100
         @Option(help: "Generations.") var generations = 50
         @Option(help: "What each fit sees: replace (M samples of the last fit), pool (M drawn from all data so far), accumulate (all data so far).")
@@ -113,8 +113,8 @@ struct TheoryCommand: ParsableCommand {
             discussion: "Prints the L2 distance between each generation's fit and the real density, per M; the report draws the curves and a few fitted densities.")
 
         @Option(help: "Component weights, comma-separated (they must sum to 1).") var weights = "0.5,0.5"
-        @Option(help: "Component means, comma-separated.") var means = "-2,2"
-        @Option(help: "Component standard deviations, comma-separated.") var deviations = "1,1"
+        @Option(parsing: .unconditional, help: "Component means, comma-separated.") var means = "-2,2"
+        @Option(parsing: .unconditional, help: "Component standard deviations, comma-separated.") var deviations = "1,1"
         @Option(help: "Values of M to compare, comma-separated.") var samples = "100,500,2000"
         @Option(help: "Generations.") var generations = 50
         @Option(help: "Generations whose fitted density the report draws (run 0, smallest M), comma-separated.") var snapshots = "0,10,25,49"

@@ -70,7 +70,7 @@ final class Activations<T: Scalar> {
     /// The output head's per-worker buffers.
     func workspace() -> ClassifierHead.Workspace<T> {
         if let storedWorkspace { return storedWorkspace }
-        let workspace = ClassifierHead.Workspace<T>(rows: batch * length, channels: width, workers: ClassifierHead.lanes)
+        let workspace = ClassifierHead.Workspace<T>(rows: batch * length, channels: width, classes: vocabularySize, workers: ClassifierHead.lanes)
         storedWorkspace = workspace
         return workspace
     }

@@ -9,11 +9,12 @@ import Tokenization
 struct GPT2Decoder: StepDecoder {
     let model: GPT2LanguageModel
     let forward: IncrementalForward
+    let head: DecodingHead
     let cache: KeyValueCache
     /// Ids never proposed.
     let banned: TokenSet
-    /// The logits after each row's last token [rows × V].
-    private var logits: TensorBuffer<Float>
+    /// The final LayerNorm's output after each row's last token [rows × width].
+    private var hidden: TensorBuffer<Float>
 
     /// - Parameters:
     ///   - startToken: feed `<s>` before each prompt (the tool's convention); tests comparing
@@ -23,7 +24,10 @@ struct GPT2Decoder: StepDecoder {
         self.model = model
         self.banned = banned ?? model.boundaries
         let configuration = model.configuration
-        forward = IncrementalForward(configuration: configuration, layout: GPT2Layout(configuration), parameters: model.parameters)
+        let layout = GPT2Layout(configuration)
+        forward = IncrementalForward(configuration: configuration, layout: layout, parameters: model.parameters)
+        head = DecodingHead(embedding: model.parameters.pointer + layout.tokenEmbedding, classes: configuration.vocabularySize,
+                            channels: configuration.width)
         let promptTokens = prompts.reduce(0) { $0 + $1.count + 1 }
         cache = KeyValueCache(layers: configuration.layers, width: configuration.width, rows: prompts.count,
                               expectedSlots: promptTokens + 5 * prompts.count * 64)
@@ -34,13 +38,13 @@ struct GPT2Decoder: StepDecoder {
             tokens += fed
             rows += Array(repeating: row, count: fed.count)
         }
-        logits = forward.feed(tokens: tokens, rows: rows, cache: cache, outputRows: Array(prompts.indices))
+        hidden = forward.feed(tokens: tokens, rows: rows, cache: cache, outputRows: Array(prompts.indices))
     }
 
     var rowCount: Int { cache.rows }
 
     func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
-        model.topCandidates(k, logits: logits.pointer, rows: rowCount, penalty: penalty, penalized: penalized, banned: banned)
+        head.topCandidates(k, hidden: hidden.pointer, rows: rowCount, penalty: penalty, penalized: penalized, banned: banned)
     }
 
     mutating func advance(parents: [Int], tokens: [Int32]) {
@@ -48,7 +52,7 @@ struct GPT2Decoder: StepDecoder {
         guard !parents.isEmpty else { return }
         // The family refuses settings whose prompt and continuation overflow the context.
         precondition((0..<cache.rows).allSatisfy { cache.length(of: $0) < model.configuration.context }, "decoding past the context")
-        logits = forward.feed(tokens: tokens, rows: Array(0..<tokens.count), cache: cache, outputRows: Array(0..<tokens.count))
+        hidden = forward.feed(tokens: tokens, rows: Array(0..<tokens.count), cache: cache, outputRows: Array(0..<tokens.count))
     }
 }
 
@@ -107,61 +111,6 @@ extension GPT2LanguageModel {
             all.append(ScoredToken(id: id, score: penalized.contains(id) ? penalize(value, penalty) : value))
         }
         return all
-    }
-
-    /// The k best candidates of each row of logits, scored as `penalizedLogProbabilities` scores
-    /// them, in the reference's order. One vectorized pass per row skips the ids whose logit is
-    /// below the running k-th best (the penalty only lowers scores, so that bound is safe); the
-    /// few above it are scored exactly and kept in a sorted list.
-    /// - Complexity: O(rows × vocabulary) vector comparisons, plus O(k) per id that passes.
-    func topCandidates(_ k: Int, logits: UnsafePointer<Float>, rows: Int, penalty: Float, penalized: [TokenSet],
-                       banned: TokenSet) -> [[ScoredToken]] {
-        let count = configuration.vocabularySize
-        var result = [[ScoredToken]](repeating: [], count: rows)
-        result.withUnsafeMutableBufferPointer { output in
-            Parallel.forEach(rows, grain: 4) { range in
-                for row in range {
-                    output[row] = Self.best(k, of: logits + row * count, count: count, penalty: penalty, penalized: penalized[row], banned: banned)
-                }
-            }
-        }
-        return result
-    }
-
-    static func best(_ k: Int, of values: UnsafePointer<Float>, count: Int, penalty: Float, penalized: TokenSet,
-                     banned: TokenSet) -> [ScoredToken] {
-        let largest = Float.maximum(values, count: count)
-        let logSum = log(Float.sumOfExponentials(values, count: count, shift: largest)) + largest
-        var best: [ScoredToken] = []
-        best.reserveCapacity(k + 1)
-        // A logit below this cannot make the list (a margin covers the rounding of l − logSum).
-        var bound = -Float.infinity
-        func consider(_ id: Int32) {
-            guard !banned.contains(id) else { return }
-            var value = values[Int(id)] - logSum
-            if penalized.contains(id) { value = penalize(value, penalty) }
-            let candidate = ScoredToken(id: id, score: value)
-            if best.count == k, let worst = best.last, !ScoredToken.ranksBefore(candidate, worst) { return }
-            var position = best.count
-            while position > 0 && ScoredToken.ranksBefore(candidate, best[position - 1]) { position -= 1 }
-            best.insert(candidate, at: position)
-            if best.count > k { best.removeLast() }
-            if best.count == k, let worst = best.last { bound = worst.score + logSum - max(1e-3, abs(worst.score + logSum) * 1e-5) }
-        }
-        var index = 0
-        let raw = UnsafeRawPointer(values)
-        while index + 16 <= count {
-            let chunk = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
-            if any(chunk .>= bound) {
-                for lane in 0..<16 where chunk[lane] >= bound { consider(Int32(index + lane)) }
-            }
-            index += 16
-        }
-        while index < count {
-            if values[index] >= bound { consider(Int32(index)) }
-            index += 1
-        }
-        return best
     }
 
     /// Decoding never produces `<s>` or `</s>` (SPEC §4).

@@ -8,7 +8,7 @@ final class IncrementalForward {
     let configuration: GPT2Configuration
     let layout: GPT2Layout
     let parameters: TensorBuffer<Float>
-    private var buffers = Buffers(tokens: 0, outputs: 0, width: 0, vocabulary: 0)
+    private var buffers = Buffers(tokens: 0, outputs: 0, width: 0)
 
     init(configuration: GPT2Configuration, layout: GPT2Layout, parameters: TensorBuffer<Float>) {
         self.configuration = configuration
@@ -17,16 +17,15 @@ final class IncrementalForward {
     }
 
     /// Feeds `tokens` (token i to row `rows[i]`; a row's tokens in order, at its next positions)
-    /// and returns, for each row in `outputRows`, the logits after its last token [outputs × V].
-    /// The returned buffer is reused by the next call.
-    /// - Complexity: O(tokens × (layers × width² + width × context)) plus one
-    ///   outputs × vocabulary × width product.
+    /// and returns, for each row in `outputRows`, the final LayerNorm's output after its last
+    /// token [outputs × width] (what the output head projects onto the vocabulary). The
+    /// returned buffer is reused by the next call.
+    /// - Complexity: O(tokens × (layers × width² + width × context)).
     func feed(tokens: [Int32], rows: [Int], cache: KeyValueCache, outputRows: [Int]) -> TensorBuffer<Float> {
         let (m, c) = (tokens.count, configuration.width)
         let p = parameters.pointer
         if buffers.tokens < m || buffers.outputs < outputRows.count {
-            buffers = Buffers(tokens: max(m, buffers.tokens), outputs: max(outputRows.count, buffers.outputs), width: c,
-                              vocabulary: configuration.vocabularySize)
+            buffers = Buffers(tokens: max(m, buffers.tokens), outputs: max(outputRows.count, buffers.outputs), width: c)
         }
         // Each token's position and slot; every slot exists before any pointer into the arena is taken.
         var positions = [Int](repeating: 0, count: m), slots = [Int](repeating: 0, count: m)
@@ -45,17 +44,15 @@ final class IncrementalForward {
         for (layer, offsets) in layout.blocks.enumerated() {
             block(layer: layer, offsets, step)
         }
-        // The final LayerNorm and the tied projection, for the rows that need logits.
-        let selected = buffers.selected, normed = buffers.normed, logits = buffers.logits
+        // The final LayerNorm, for the rows that need logits.
+        let selected = buffers.selected, normed = buffers.normed
         for (index, row) in outputRows.enumerated() {
             guard let token = last[row] else { preconditionFailure("row \(row) was fed no token") }
             (selected.pointer + index * c).update(from: x.pointer + token * c, count: c)
         }
         LayerNorm.forward(normed.pointer, mean: buffers.mean.pointer, rstd: buffers.rstd.pointer, selected.pointer,
                           weight: p + layout.finalNormWeight, bias: p + layout.finalNormBias, rows: outputRows.count, channels: c)
-        Float.gemm(transposeA: false, transposeB: true, m: outputRows.count, n: configuration.vocabularySize, k: c, alpha: 1,
-                   a: normed.pointer, lda: c, b: p + layout.tokenEmbedding, ldb: c, beta: 0, c: logits.pointer, ldc: configuration.vocabularySize)
-        return logits
+        return normed
     }
 
     /// Where a feed's tokens go.
@@ -68,11 +65,11 @@ final class IncrementalForward {
         let cache: KeyValueCache
     }
 
-    /// Working buffers for up to `tokens` tokens and `outputs` rows of logits.
+    /// Working buffers for up to `tokens` tokens and `outputs` output rows.
     private struct Buffers {
         let tokens, outputs: Int
-        let x, norm, qkv, attention, fc, fcGelu, projected, mean, rstd, selected, normed, logits: TensorBuffer<Float>
-        init(tokens: Int, outputs: Int, width: Int, vocabulary: Int) {
+        let x, norm, qkv, attention, fc, fcGelu, projected, mean, rstd, selected, normed: TensorBuffer<Float>
+        init(tokens: Int, outputs: Int, width: Int) {
             self.tokens = tokens
             self.outputs = outputs
             x = TensorBuffer(count: tokens * width)
@@ -86,7 +83,6 @@ final class IncrementalForward {
             rstd = TensorBuffer(count: max(tokens, 1))
             selected = TensorBuffer(count: outputs * width)
             normed = TensorBuffer(count: outputs * width)
-            logits = TensorBuffer(count: outputs * vocabulary)
         }
     }
 

@@ -9,7 +9,8 @@ public enum LayerNorm {
     public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, mean: UnsafeMutablePointer<T>, rstd: UnsafeMutablePointer<T>,
                                           _ inp: UnsafePointer<T>, weight: UnsafePointer<T>, bias: UnsafePointer<T>,
                                           rows: Int, channels: Int) {
-        Parallel.forEach(rows, grain: 32) { range in
+        // 256 rows a task: decoding's few rows stay on the calling thread (waking another costs more).
+        Parallel.forEach(rows, grain: 256) { range in
             for n in range {
                 let x = inp + n * channels, y = out + n * channels
                 var sum: T = 0

@@ -1,7 +1,8 @@
 /// A fully connected layer in Hugging Face's `Conv1D` layout: weight [in, out], so
 /// y = x · W + b with x as rows. Forward and backward side by side, over BLAS.
 public enum Linear {
-    /// out[n, :] = inp[n, :] · weight + bias, for n < rows.
+    /// out[n, :] = inp[n, :] · weight + bias, for n < rows. Few rows (decoding's beams) go
+    /// through `TiledProduct`, more through BLAS.
     /// - Complexity: one `rows × outputs × inputs` matrix product.
     @inlinable
     public static func forward<T: Scalar>(_ out: UnsafeMutablePointer<T>, _ inp: UnsafePointer<T>, weight: UnsafePointer<T>,
@@ -11,8 +12,13 @@ public enum Linear {
                 for n in range { (out + n * outputs).update(from: bias, count: outputs) }
             }
         }
-        T.gemm(transposeA: false, transposeB: false, m: rows, n: outputs, k: inputs, alpha: 1,
-               a: inp, lda: inputs, b: weight, ldb: outputs, beta: bias == nil ? 0 : 1, c: out, ldc: outputs)
+        if rows <= TiledProduct.fewRows {
+            TiledProduct.multiplyAcrossCores(m: rows, n: outputs, k: inputs, a: inp, rowStride: inputs, depthStride: 1,
+                                             b: .rowMajor(weight, stride: outputs), c: out, ldc: outputs, accumulate: bias != nil)
+        } else {
+            T.gemm(transposeA: false, transposeB: false, m: rows, n: outputs, k: inputs, alpha: 1,
+                   a: inp, lda: inputs, b: weight, ldb: outputs, beta: bias == nil ? 0 : 1, c: out, ldc: outputs)
+        }
     }
 
     /// Accumulates the gradients: dinp += dout · Wᵀ, dweight += inpᵀ · dout, dbias += Σ rows of dout.

@@ -4,6 +4,13 @@ import Foundation
 /// The number types the layers compute in: `Float` for training and inference, `Double` for
 /// gradient checks, each with its BLAS matrix product and elementary functions.
 public protocol Scalar: BinaryFloatingPoint, Sendable, VectorExponential {
+    /// The vector `TiledProduct` uses with AVX-512 (64 bytes), and without it (32 bytes).
+    associatedtype WideVector: SIMD where WideVector.Scalar == Self
+    associatedtype NarrowVector: SIMD where NarrowVector.Scalar == Self
+    /// `TiledProduct.multiply` with `WideVector`s or `NarrowVector`s, compiled for this type
+    /// and vector (called from generic code, the kernels would not be specialized).
+    static func tiledProduct(wide: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, rowStride: Int, depthStride: Int,
+                             b: TiledProduct.Right<Self>, c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool)
     /// C = alpha · op(A) · op(B) + beta · C, row-major (BLAS `gemm`), where op transposes when
     /// asked; A is m×k after op, B is k×n after op, C is m×n: one BLAS call on the calling
     /// thread (for callers that spread their own products over the cores).
@@ -16,6 +23,18 @@ public protocol Scalar: BinaryFloatingPoint, Sendable, VectorExponential {
 }
 
 extension Float: Scalar {
+    public typealias WideVector = SIMD16<Float>
+    public typealias NarrowVector = SIMD8<Float>
+    public static func tiledProduct(wide: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int,
+                                    b: TiledProduct.Right<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        if wide {
+            TiledProduct.multiply(SIMD16<Float>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, depthStride: depthStride, b: b, c: c, ldc: ldc,
+                                  accumulate: accumulate)
+        } else {
+            TiledProduct.multiply(SIMD8<Float>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, depthStride: depthStride, b: b, c: c, ldc: ldc,
+                                  accumulate: accumulate)
+        }
+    }
     @inlinable
     public static func serialGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                                   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -30,6 +49,18 @@ extension Float: Scalar {
 }
 
 extension Double: Scalar {
+    public typealias WideVector = SIMD8<Double>
+    public typealias NarrowVector = SIMD4<Double>
+    public static func tiledProduct(wide: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, rowStride: Int, depthStride: Int,
+                                    b: TiledProduct.Right<Double>, c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
+        if wide {
+            TiledProduct.multiply(SIMD8<Double>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, depthStride: depthStride, b: b, c: c, ldc: ldc,
+                                  accumulate: accumulate)
+        } else {
+            TiledProduct.multiply(SIMD4<Double>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, depthStride: depthStride, b: b, c: c, ldc: ldc,
+                                  accumulate: accumulate)
+        }
+    }
     @inlinable
     public static func serialGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                                   a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,

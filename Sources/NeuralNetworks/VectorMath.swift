@@ -6,9 +6,6 @@ public protocol VectorExponential {
     static func exponentiate(_ x: UnsafeMutablePointer<Self>, count: Int, shift: Self) -> Self
     /// Σ exp(x[i] − shift) for i < count, leaving x as it is.
     static func sumOfExponentials(_ x: UnsafePointer<Self>, count: Int, shift: Self) -> Self
-    /// Σ exp(x[i] − shift) for i < count, setting x[i] to 0 as it goes (so a product can
-    /// accumulate into the buffer next, without a pass of its own to clear it).
-    static func sumOfExponentialsClearing(_ x: UnsafeMutablePointer<Self>, count: Int, shift: Self) -> Self
     /// The largest of x[0..<count].
     static func maximum(_ x: UnsafePointer<Self>, count: Int) -> Self
     /// x[i] ← tanh(x[i]) for i < count.
@@ -50,25 +47,6 @@ extension Float: VectorExponential {
         var total = sums.sum()
         while index < count {
             total += exp(x[index] - shift)
-            index += 1
-        }
-        return total
-    }
-
-    @inlinable
-    public static func sumOfExponentialsClearing(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
-        var sums = SIMD16<Float>(repeating: 0)
-        var index = 0
-        let raw = UnsafeMutableRawPointer(x)
-        while index + 16 <= count {
-            sums += exp16(raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self) - shift)
-            raw.storeBytes(of: SIMD16<Float>(repeating: 0), toByteOffset: index * 4, as: SIMD16<Float>.self)
-            index += 16
-        }
-        var total = sums.sum()
-        while index < count {
-            total += exp(x[index] - shift)
-            x[index] = 0
             index += 1
         }
         return total
@@ -159,16 +137,6 @@ extension Double: VectorExponential {
     public static func sumOfExponentials(_ x: UnsafePointer<Double>, count: Int, shift: Double) -> Double {
         var total = 0.0
         for index in 0..<count { total += exp(x[index] - shift) }
-        return total
-    }
-
-    @inlinable
-    public static func sumOfExponentialsClearing(_ x: UnsafeMutablePointer<Double>, count: Int, shift: Double) -> Double {
-        var total = 0.0
-        for index in 0..<count {
-            total += exp(x[index] - shift)
-            x[index] = 0
-        }
         return total
     }
 

@@ -7,7 +7,7 @@ import TestSupport
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let runs: [([String], [String])] = [
-            (["gaussian", "--runs", "200", "--generations", "10"], ["gaussian.tsv", "gaussian.json"]),
+            (["gaussian", "--runs", "200", "--generations", "10", "--mean", "-3"], ["gaussian.tsv", "gaussian.json"]),
             (["discrete", "--runs", "200", "--samples", "20"], ["discrete.tsv", "absorption.tsv", "discrete.json"]),
             (["gmm", "--runs", "3", "--generations", "5", "--samples", "50,200", "--snapshots", "0,4"], ["gmm.tsv", "gmm.json"]),
         ]
@@ -25,11 +25,11 @@ import TestSupport
 
     @Test func badParametersGetOneLineNamingTheOption() throws {
         try expectRefusal(["theory", "gaussian", "--samples", "1"], mentioning: ["--samples"])
-        try expectRefusal(["theory", "gaussian", "--variance", "-2"], mentioning: ["--variance"])
+        try expectRefusal(["theory", "gaussian", "--variance", "-2"], mentioning: ["--variance", "positive"])
         try expectRefusal(["theory", "gaussian", "--regime", "sometimes"], mentioning: ["--regime"])
         try expectRefusal(["theory", "discrete", "--probabilities", "0.5,0.2"], mentioning: ["--probabilities", "sum to 1"])
         try expectRefusal(["theory", "discrete", "--probabilities", "0.5,x"], mentioning: ["--probabilities"])
-        try expectRefusal(["theory", "gmm", "--deviations", "1,-1"], mentioning: ["--deviations"])
+        try expectRefusal(["theory", "gmm", "--deviations", "-1,1"], mentioning: ["--deviations", "positive"])
         try expectRefusal(["theory", "gmm", "--samples", "1"], mentioning: ["--samples"])
     }
 }

@@ -1,0 +1,143 @@
+import Foundation
+import LanguageModeling
+import NeuralNetworks
+import Tokenization
+
+/// The tied output projection for decoding, fused with choosing each row's best next tokens,
+/// so that a step's [rows × vocabulary] logits never go through memory: a block of 1,024
+/// classes at a time, each of `lanes` workers computes the block's logits into a buffer of its
+/// own (`TiledProduct` over the embedding's transpose, packed once), folds them into each row's
+/// running maximum and sum of exponentials, and keeps the row's best logits, those of tokens
+/// the row penalizes apart from the others. The candidates are scored at the end, when
+/// log Σ exp is known, exactly as `GPT2LanguageModel.penalizedLogProbabilities` scores every id.
+///
+/// Why keeping the best logits is enough: a score is the logit minus the row's log-sum, and the
+/// penalty only lowers it (monotonically), so a token whose logit is below the k-th best logit
+/// of unpenalized tokens cannot make the list; within each group the order of logits is the
+/// order of scores. Blocks a worker takes, and the order partial sums are combined in, depend
+/// only on the fixed number of lanes: results are the same at every thread count.
+final class DecodingHead {
+    static let columns = 1024
+    static let lanes = 4
+
+    let classes: Int
+    let channels: Int
+    /// The token embedding's transpose in panels.
+    let embedding: PackedPanels<Float>
+    private var scratch = TensorBuffer<Float>(count: 0)
+    private var scratchRows = 0
+
+    init(embedding weight: UnsafePointer<Float>, classes: Int, channels: Int) {
+        self.classes = classes
+        self.channels = channels
+        embedding = PackedPanels(columns: classes, depth: channels)
+        embedding.pack(transposing: weight)
+    }
+
+    /// A row's state in one lane: running maximum and sum of exponentials, and its best logits.
+    struct RowState {
+        var maximum = -Float.infinity
+        var sum: Float = 0
+        /// Unpenalized tokens, best logit first (ties to the lower id), at most k.
+        var plain: [ScoredToken] = []
+        /// Penalized tokens above the plain bound when seen, best first, at most k.
+        var penalized: [ScoredToken] = []
+
+        /// A logit below this cannot make the list.
+        func bound(_ k: Int) -> Float { plain.count < k ? -.infinity : plain[k - 1].score }
+    }
+
+    /// For each of `rows` rows of `hidden` [rows × channels] (the final LayerNorm's output), its
+    /// k best next tokens as `StepDecoder.topCandidates` defines them.
+    /// - Complexity: one rows × classes × channels product and O(rows × classes) elementwise,
+    ///   plus O(k) per token above a row's running bound.
+    func topCandidates(_ k: Int, hidden: UnsafePointer<Float>, rows: Int, penalty: Float, penalized: [TokenSet],
+                       banned: TokenSet) -> [[ScoredToken]] {
+        guard rows > 0, k > 0 else { return Array(repeating: [], count: rows) }
+        if scratchRows < rows {
+            scratch = TensorBuffer(count: Self.lanes * rows * Self.columns)
+            scratchRows = rows
+        }
+        var states = [[RowState]](repeating: [RowState](repeating: RowState(), count: rows), count: Self.lanes)
+        let buffers = scratch
+        states.withUnsafeMutableBufferPointer { lanesStates in
+            Parallel.forEachChunk(Self.lanes, chunks: Self.lanes) { range in
+                for lane in range {
+                    let block = buffers.pointer + lane * rows * Self.columns
+                    for start in stride(from: lane * Self.columns, to: classes, by: Self.lanes * Self.columns) {
+                        let width = min(Self.columns, classes - start)
+                        TiledProduct.multiply(m: rows, n: width, k: channels, a: hidden, rowStride: channels, depthStride: 1,
+                                              b: .panels(embedding, firstColumn: start), c: block, ldc: width, accumulate: false)
+                        for row in 0..<rows {
+                            Self.fold(block + row * width, count: width, start: start, into: &lanesStates[lane][row], k: k,
+                                      penalized: penalized[row], banned: banned)
+                        }
+                    }
+                }
+            }
+        }
+        return (0..<rows).map { row in Self.choose(k, from: states.map { $0[row] }, penalty: penalty) }
+    }
+
+    /// Folds a row's block of logits (classes `start..<start + count`) into its state.
+    static func fold(_ logits: UnsafePointer<Float>, count: Int, start: Int, into state: inout RowState, k: Int,
+                     penalized: TokenSet, banned: TokenSet) {
+        let maximum = max(state.maximum, Float.maximum(logits, count: count))
+        state.sum = state.sum * exp(state.maximum - maximum) + Float.sumOfExponentials(logits, count: count, shift: maximum)
+        state.maximum = maximum
+        var bound = state.bound(k)
+        func consider(_ index: Int) {
+            let id = Int32(start + index)
+            guard !banned.contains(id) else { return }
+            let candidate = ScoredToken(id: id, score: logits[index])
+            if penalized.contains(id) {
+                insert(candidate, into: &state.penalized, keeping: k)
+            } else {
+                insert(candidate, into: &state.plain, keeping: k)
+                bound = state.bound(k)
+            }
+        }
+        var index = 0
+        let raw = UnsafeRawPointer(logits)
+        while index + 16 <= count {
+            let chunk = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+            if any(chunk .>= bound) {
+                for lane in 0..<16 where logits[index + lane] >= bound { consider(index + lane) }
+            }
+            index += 16
+        }
+        while index < count {
+            if logits[index] >= bound { consider(index) }
+            index += 1
+        }
+    }
+
+    /// Inserts into a list kept in `ScoredToken` order, at most `k` long.
+    static func insert(_ candidate: ScoredToken, into list: inout [ScoredToken], keeping k: Int) {
+        if list.count == k, let worst = list.last, !ScoredToken.ranksBefore(candidate, worst) { return }
+        var position = list.count
+        while position > 0 && ScoredToken.ranksBefore(candidate, list[position - 1]) { position -= 1 }
+        list.insert(candidate, at: position)
+        if list.count > k { list.removeLast() }
+    }
+
+    /// A row's k best tokens from its lanes' states: log Σ exp from the lanes' partial sums
+    /// (combined in lane order), then every kept logit scored and the best k taken.
+    static func choose(_ k: Int, from lanes: [RowState], penalty: Float) -> [ScoredToken] {
+        var maximum = -Float.infinity, sum: Float = 0
+        for state in lanes where state.maximum > -.infinity {
+            let combined = max(maximum, state.maximum)
+            sum = sum * exp(maximum - combined) + state.sum * exp(state.maximum - combined)
+            maximum = combined
+        }
+        let logSum = log(sum) + maximum
+        var best: [ScoredToken] = []
+        for state in lanes {
+            for candidate in state.plain { insert(ScoredToken(id: candidate.id, score: candidate.score - logSum), into: &best, keeping: k) }
+            for candidate in state.penalized {
+                insert(ScoredToken(id: candidate.id, score: penalize(candidate.score - logSum, penalty)), into: &best, keeping: k)
+            }
+        }
+        return best
+    }
+}
