@@ -104,13 +104,9 @@ public struct GPT2Benchmark {
         let train = TrainingSequences(try corpus.blocks(.train).blocks())
         let stage = "gpt2 \(configuration.layers)L/\(configuration.width)d/\(configuration.heads)h, V \(configuration.vocabularySize), batch \(batchSize)×\(length), \(threads) threads"
         let ceiling = GEMMCeiling(configuration: configuration, repeats: repeats, threads: threads)
-        let trainingCeiling = ceiling.seconds(ceiling.trainingShapes(rows: batchSize * length, length: length, backward: true))
-        let scoringCeiling = ceiling.seconds(ceiling.trainingShapes(rows: batchSize * length, length: length, backward: false))
-        var results = [
-            Measurement(stage: stage, metric: "ceiling: training (GEMMs at sgemm rate)", value: Double(batchSize * length) / trainingCeiling.seconds, unit: "tokens/s"),
-            Measurement(stage: stage, metric: "ceiling: scoring (GEMMs at sgemm rate)", value: Double(batchSize) / scoringCeiling.seconds, unit: "sequences/s"),
-            Measurement(stage: stage, metric: "sgemm rate on the training step's shapes", value: trainingCeiling.flops / trainingCeiling.seconds / 1e9, unit: "GFLOP/s"),
-        ]
+        let trainingShapes = ceiling.trainingShapes(rows: batchSize * length, length: length, backward: true)
+        let scoringShapes = ceiling.trainingShapes(rows: batchSize * length, length: length, backward: false)
+        var trainingCeiling = ceiling.seconds(trainingShapes), scoringCeiling = ceiling.seconds(scoringShapes)
         var ours = try measureOurs(train)
         var reference: (training: Double, scoring: Double)?
         if referencePython != nil {
@@ -119,6 +115,15 @@ public struct GPT2Benchmark {
             let again = try measureOurs(train)
             ours = (max(ours.training, again.training), max(ours.scoring, again.scoring))
         }
+        // The ceiling again at the end, and the faster of its two rounds (this machine's speed
+        // drifts by tens of percent within a minute: every figure is a best of rounds).
+        trainingCeiling = [trainingCeiling, ceiling.seconds(trainingShapes)].min { $0.seconds < $1.seconds } ?? trainingCeiling
+        scoringCeiling = [scoringCeiling, ceiling.seconds(scoringShapes)].min { $0.seconds < $1.seconds } ?? scoringCeiling
+        var results = [
+            Measurement(stage: stage, metric: "ceiling: training (GEMMs at sgemm rate)", value: Double(batchSize * length) / trainingCeiling.seconds, unit: "tokens/s"),
+            Measurement(stage: stage, metric: "ceiling: scoring (GEMMs at sgemm rate)", value: Double(batchSize) / scoringCeiling.seconds, unit: "sequences/s"),
+            Measurement(stage: stage, metric: "sgemm rate on the training step's shapes", value: trainingCeiling.flops / trainingCeiling.seconds / 1e9, unit: "GFLOP/s"),
+        ]
         let trainingCeilingRate = Double(batchSize * length) / trainingCeiling.seconds, scoringCeilingRate = Double(batchSize) / scoringCeiling.seconds
         results += [
             Measurement(stage: stage, metric: "ours: training", value: ours.training, unit: "tokens/s"),

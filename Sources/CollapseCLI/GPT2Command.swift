@@ -139,16 +139,17 @@ struct GPT2Command: ParsableCommand {
             let loaded = try GPT2LanguageModel.load(from: file, vocabulary: vocabulary)
             let sequences = TrainingSequences(try BlockFileReader(path: blocks, vocabulary: loaded.vocabulary).blocks())
             guard sequences.count > 0 else { throw CollapseError("nothing to score: no blocks", path: blocks) }
-            let scores = loaded.score(sequences, mode: .block)
             if let perSequence {
                 var text = "sequence\ttokens\tlog10\tperplexity\n"
-                for (index, score) in scores.enumerated() { text += "\(index)\t\(score.tokens)\t\(score.log10Probability)\t\(score.perplexity)\n" }
+                for (index, score) in loaded.score(sequences, mode: .block).enumerated() {
+                    text += "\(index)\t\(score.tokens)\t\(score.log10Probability)\t\(score.perplexity)\n"
+                }
                 try FileSystem.writeText(text, to: perSequence)
             }
             let scored = loaded.perplexities(of: sequences)
             print("perplexity: \(scored.block)")
             print("perplexity in-block: \(scored.inBlock)")
-            print("tokens: \(scores.reduce(0) { $0 + $1.tokens })")
+            print("tokens: \((0..<sequences.count).reduce(0) { $0 + sequences[$1].count })")
         }
     }
 }

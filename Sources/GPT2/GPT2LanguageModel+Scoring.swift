@@ -20,30 +20,27 @@ extension GPT2LanguageModel {
     /// Pooled perplexity of blocks under the block convention, and "in-block": each token from
     /// the second on, predicted from the earlier tokens of its block, the way language-model
     /// training code usually evaluates fixed-length chunks (the first token, predicted from
-    /// `<s>` alone, is left out).
+    /// `<s>` alone, is left out). Both come from one pass: `<s>` adds nothing to the later
+    /// tokens' context, so their losses are the same in either reading.
+    /// - Complexity: one forward pass per `scoringBatch` blocks.
     public func perplexities(of blocks: TrainingSequences) -> (block: Double, inBlock: Double) {
         let model = transformer()
-        let block = exp(model.meanLoss(blocks, batchSize: Self.scoringBatch))
-        var total = 0.0, tokens = 0
+        var total = 0.0, first = 0.0, tokens = 0, rows = 0
         var start = 0
         while start < blocks.count {
             let range = start..<min(blocks.count, start + Self.scoringBatch)
-            let rows = range.map { blocks[$0] } + Array(repeating: ArraySlice<Int32>(), count: Self.scoringBatch - range.count)
-            let batch = SequenceBatch(inBlock: rows, length: rows.map(\.count).max() ?? 1)
+            let sequences = range.map { blocks[$0] } + Array(repeating: ArraySlice<Int32>(), count: Self.scoringBatch - range.count)
+            let batch = SequenceBatch(sequences, length: max(1, sequences.map(\.count).max() ?? 1))
             model.forward(batch, keepGradient: false)
-            total += model.positionLosses.reduce(0) { $0 + Double($1) }
-            tokens += batch.targets.count { $0 >= 0 }
+            let losses = model.positionLosses
+            for (row, sequence) in sequences.enumerated() where !sequence.isEmpty {
+                for t in 0..<sequence.count { total += Double(losses[row * batch.length + t]) }
+                first += Double(losses[row * batch.length])
+                tokens += sequence.count
+                rows += 1
+            }
             start = range.upperBound
         }
-        return (block, exp(total / Double(max(tokens, 1))))
-    }
-}
-
-extension SequenceBatch {
-    /// The block batch with the first target of each row dropped: row b reads `<s> s₁ … sₙ₋₁`
-    /// and predicts `s₂ … sₙ`, each from the earlier tokens of its block (`<s>` adds nothing).
-    init(inBlock sequences: [ArraySlice<Int32>], length: Int) {
-        self.init(sequences, length: length)
-        for row in 0..<sequences.count { targets[row * length] = -1 }
+        return (exp(total / Double(max(tokens, 1))), exp((total - first) / Double(max(tokens - rows, 1))))
     }
 }
