@@ -27,13 +27,8 @@ extension Float: Scalar {
     public typealias NarrowVector = SIMD8<Float>
     public static func tiledProduct(wide: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int,
                                     b: TiledProduct.Right<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-        if wide {
-            TiledProduct.multiply(SIMD16<Float>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, depthStride: depthStride, b: b, c: c, ldc: ldc,
-                                  accumulate: accumulate)
-        } else {
-            TiledProduct.multiply(SIMD8<Float>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, depthStride: depthStride, b: b, c: c, ldc: ldc,
-                                  accumulate: accumulate)
-        }
+        TiledProduct.multiply(wide ? SIMD16<Float>.self : nil, else: SIMD8<Float>.self, m: m, n: n, k: k, a: a, rowStride: rowStride,
+                              depthStride: depthStride, b: b, c: c, ldc: ldc, accumulate: accumulate)
     }
     @inlinable
     public static func serialGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
@@ -53,13 +48,8 @@ extension Double: Scalar {
     public typealias NarrowVector = SIMD4<Double>
     public static func tiledProduct(wide: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, rowStride: Int, depthStride: Int,
                                     b: TiledProduct.Right<Double>, c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
-        if wide {
-            TiledProduct.multiply(SIMD8<Double>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, depthStride: depthStride, b: b, c: c, ldc: ldc,
-                                  accumulate: accumulate)
-        } else {
-            TiledProduct.multiply(SIMD4<Double>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, depthStride: depthStride, b: b, c: c, ldc: ldc,
-                                  accumulate: accumulate)
-        }
+        TiledProduct.multiply(wide ? SIMD8<Double>.self : nil, else: SIMD4<Double>.self, m: m, n: n, k: k, a: a, rowStride: rowStride,
+                              depthStride: depthStride, b: b, c: c, ldc: ldc, accumulate: accumulate)
     }
     @inlinable
     public static func serialGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,

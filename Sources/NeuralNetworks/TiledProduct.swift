@@ -40,6 +40,20 @@ public enum TiledProduct {
                        accumulate: accumulate)
     }
 
+    /// `multiply` with `Wide` vectors when given, else with `Narrow` ones (called by each
+    /// `Scalar` with its concrete vector types, so that the kernels are specialized).
+    @inlinable
+    public static func multiply<T: Scalar, Wide: SIMD, Narrow: SIMD>(_ wide: Wide.Type?, else narrow: Narrow.Type, m: Int, n: Int, k: Int,
+                                                                      a: UnsafePointer<T>, rowStride: Int, depthStride: Int, b: Right<T>,
+                                                                      c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool)
+    where Wide.Scalar == T, Narrow.Scalar == T {
+        if wide != nil {
+            multiply(Wide.self, m: m, n: n, k: k, a: a, rowStride: rowStride, depthStride: depthStride, b: b, c: c, ldc: ldc, accumulate: accumulate)
+        } else {
+            multiply(Narrow.self, m: m, n: n, k: k, a: a, rowStride: rowStride, depthStride: depthStride, b: b, c: c, ldc: ldc, accumulate: accumulate)
+        }
+    }
+
     /// `multiply` with B's columns cut into runs of whole panels spread over `Parallel.threads`
     /// (each element's sum is the same however the columns are cut), each run at least about
     /// 2²³ multiply-adds (waking another thread costs more than a smaller run) and at most 64 runs.
@@ -246,54 +260,6 @@ public enum TiledProduct {
         } else {
             raw.storeBytes(of: low, as: V.self)
             raw.storeBytes(of: high, toByteOffset: half, as: V.self)
-        }
-    }
-}
-
-/// Wᵀ for W [columns × depth] row-major (the tied embedding, [classes × channels]), laid out for
-/// `TiledProduct` as B [depth × columns]: panels of `width` columns, each [depth × width]
-/// contiguous and zero-padded past the last column, so a product streams it with no packing of
-/// its own.
-public final class PackedPanels<T: Scalar>: @unchecked Sendable {
-    public let columns: Int
-    public let depth: Int
-    public let width: Int
-    @usableFromInline let storage: TensorBuffer<T>
-
-    /// Panels as wide as `TiledProduct`'s tiles on this CPU.
-    public convenience init(columns: Int, depth: Int) {
-        self.init(columns: columns, depth: depth, width: TiledProduct.tileColumns(T.self))
-    }
-
-    init(columns: Int, depth: Int, width: Int) {
-        self.columns = columns
-        self.depth = depth
-        self.width = width
-        storage = TensorBuffer(count: (columns + width - 1) / width * width * depth)
-    }
-
-    /// The panel holding column `column` (a multiple of `width`).
-    @inlinable
-    func panel(startingAt column: Int) -> UnsafePointer<T> {
-        UnsafePointer(storage.pointer + column / width * width * depth)
-    }
-
-    /// Lays out the transpose of `weight` [columns × depth], panels spread over the cores.
-    /// - Complexity: O(columns × depth).
-    @inlinable
-    public func pack(transposing weight: UnsafePointer<T>) {
-        let (width, depth, columns) = (self.width, self.depth, self.columns)
-        let base = storage.pointer
-        Parallel.forEach((columns + width - 1) / width, grain: 64) { range in
-            for panel in range {
-                let target = base + panel * width * depth
-                for lane in 0..<width {
-                    let column = panel * width + lane
-                    guard column < columns else { break }
-                    let source = weight + column * depth
-                    for p in 0..<depth { target[p * width + lane] = source[p] }
-                }
-            }
         }
     }
 }
