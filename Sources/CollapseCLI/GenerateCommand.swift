@@ -7,6 +7,7 @@ import ModelFamilies
 import Pipeline
 import Reporting
 import Settings
+import Storage
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,6 +33,8 @@ struct GenerateCommand: ParsableCommand {
     var batch = 16
     @Option(help: "Continue only the first N prompts.")
     var limit: Int?
+    @Option(help: "Continue only shard K of N of the prompts (after --limit), K from 0: a contiguous range; `collapse merge` joins the shards' outputs into what one unsharded pass writes.")
+    var shard: String?
 
     func validate() throws {
         try check(beams, Limits.beams, "--beams")
@@ -40,6 +43,9 @@ struct GenerateCommand: ParsableCommand {
         try check(threads, Limits.threads, "--threads")
         try check(batch, Limits.batch, "--batch")
         if let limit { try check(limit, Limits.promptLimit, "--limit") }
+        if let shard {
+            do { _ = try Shard(parsing: shard) } catch let error as CollapseError { throw ValidationError("--shard: \(error.problem)") }
+        }
     }
 
     func run() throws {
@@ -49,14 +55,43 @@ struct GenerateCommand: ParsableCommand {
         let languageModel = try FamilyRegistry.standard.load(from: model)
         let reader = try BlockFileReader(path: prompts, vocabulary: languageModel.vocabulary)
         try languageModel.checkFits(promptLength: reader.blockSize, newTokens: newTokens, path: model)
-        let blocks = try reader.blocks(limit: limit)
-        log.note("continuing \(blocks.count) prompts on \(threads) threads")
-        let report = try Stages.generate(model: languageModel, prompts: TrainingSequences(blocks),
+        var prompts = TrainingSequences(try reader.blocks(limit: limit))
+        if let shard = try shard.map(Shard.init(parsing:)) {
+            let range = shard.range(of: prompts.count)
+            var taken = TrainingSequences()
+            for index in range { taken.append(prompts[index]) }
+            prompts = taken
+            log.note("shard \(shard): prompts \(range.lowerBound)..<\(range.upperBound)")
+        }
+        log.note("continuing \(prompts.count) prompts on \(threads) threads")
+        let report = try Stages.generate(model: languageModel, prompts: prompts,
                                          settings: DecodingSettings(beams: beams, repetitionPenalty: penalty, newTokens: newTokens),
                                          threads: threads, batch: batch, outputBase: out)
         print("blocks: \(report.blocks)")
         print("seconds: \(Format.fixed(report.seconds, digits: 2))")
         print("blocks per second: \(Format.fixed(Double(report.blocks) / report.seconds, digits: 1))")
+        print("wrote \(out).blocks and \(out).txt.zst")
+    }
+}
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join the shards `collapse generate --shard K/N` wrote into one corpus split.",
+        discussion: "Writes <out>.blocks and <out>.txt.zst from the shards' .blocks files, in the order given (shard 0 first): the same bytes as one unsharded `collapse generate`. Each shard is verified against its checksums; nothing is written if one is damaged.")
+
+    @Option(help: "The corpus whose vocabulary the shards use (its vocab.txt).")
+    var corpus: String
+    @Option(help: "Output base path (without extension).")
+    var out: String
+    @Argument(help: "The shards' output base paths (what each `generate --out` was given), shard 0 first.")
+    var shards: [String]
+
+    func run() throws {
+        let vocabulary = try Corpus(path: corpus).vocabulary
+        let blocks = try Stages.merge(shards: shards.map { $0.hasSuffix(".blocks") ? String($0.dropLast(7)) : $0 }, vocabulary: vocabulary,
+                                      outputBase: out)
+        print("blocks: \(blocks)")
         print("wrote \(out).blocks and \(out).txt.zst")
     }
 }

@@ -38,4 +38,30 @@ public enum Stages {
         try writer.finish()
         return GenerationReport(blocks: count, newTokens: settings.newTokens, seconds: monotonicSeconds() - start)
     }
+
+    /// Joins shards' splits (`<base>.blocks`, in shard order) into one split at `outputBase`:
+    /// the same bytes as the split one pass over every prompt writes. Each shard must be of
+    /// `vocabulary` and one block size, and is verified against its checksums as it is read
+    /// (nothing is written when one is damaged).
+    /// - Returns: the blocks written.
+    /// - Complexity: O(total tokens).
+    public static func merge(shards: [String], vocabulary: Vocabulary, outputBase: String) throws -> Int {
+        guard !shards.isEmpty else { throw CollapseError("nothing to merge: no shards") }
+        let readers = try shards.map { try BlockFileReader(path: "\($0).blocks", vocabulary: vocabulary) }
+        for (reader, shard) in zip(readers, shards) {
+            guard reader.blockSize == readers[0].blockSize else {
+                throw CollapseError("blocks of \(reader.blockSize) tokens, the first shard's are \(readers[0].blockSize)", path: "\(shard).blocks")
+            }
+        }
+        let writer = try SplitWriter(basePath: outputBase, vocabulary: vocabulary, blockSize: readers[0].blockSize)
+        var written = 0
+        for reader in readers {
+            try reader.forEachBlock { block in
+                try writer.append(block)
+                written += 1
+            }
+        }
+        try writer.finish()
+        return written
+    }
 }
