@@ -42,12 +42,14 @@ let package = Package(
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
         .target(name: "Evaluation", dependencies: ["LanguageModeling", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["Settings", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "ModelFamilies", "Reporting", "Storage", "Tokenization"]),
+        // Runs as Slurm jobs: the pipeline's steps submitted with their dependencies, watched and recorded.
+        .target(name: "Cluster", dependencies: ["Pipeline", "Reporting", "Settings", "Storage"]),
         // The paper's closed-form experiments: discrete, Gaussian and mixture fitting, with their theory.
         .target(name: "Theory", dependencies: ["Reporting", "Storage"]),
         .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "GPT2", "NeuralNetworks", "LanguageModeling", "ModelFamilies", "Decoding", "Reporting"],
                 exclude: ["Reference"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
-            "CMalloc", "Settings", "Benchmarks", "Pipeline", "Theory", "ModelFamilies", "GPT2", "NeuralNetworks", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
+            "CMalloc", "Settings", "Benchmarks", "Pipeline", "Cluster", "Theory", "ModelFamilies", "GPT2", "NeuralNetworks", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

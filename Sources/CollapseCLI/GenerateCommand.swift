@@ -58,9 +58,7 @@ struct GenerateCommand: ParsableCommand {
         var prompts = TrainingSequences(try reader.blocks(limit: limit))
         if let shard = try shard.map(Shard.init(parsing:)) {
             let range = shard.range(of: prompts.count)
-            var taken = TrainingSequences()
-            for index in range { taken.append(prompts[index]) }
-            prompts = taken
+            prompts = prompts.sequences(in: range)
             log.note("shard \(shard): prompts \(range.lowerBound)..<\(range.upperBound)")
         }
         log.note("continuing \(prompts.count) prompts on \(threads) threads")

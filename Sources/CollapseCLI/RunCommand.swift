@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Foundation
 import Pipeline
 import Settings
@@ -8,7 +9,11 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the recursive pipeline of a configuration (Runs/configs/*.json).",
-        discussion: "Per seed and generation: train on the regime's blocks, continue every prompt block, evaluate. Writes Runs/<name>/ with a manifest of finished stages and checksums; --resume continues a run, skipping intact finished stages and recomputing damaged ones. A run directory in place of the configuration continues that run with the configuration it was started with.")
+        discussion: "Per seed and generation: train on the regime's blocks, continue every prompt block, evaluate. Writes Runs/<name>/ with a manifest of finished stages and checksums; --resume continues a run, skipping intact finished stages and recomputing damaged ones. A run directory in place of the configuration continues that run with the configuration it was started with. With --executor slurm the steps run as Slurm jobs (the configuration's `slurm` section, then these options, say how); Runs/ and the corpora must be on a filesystem the cluster's nodes share.")
+
+    enum Executor: String, ExpressibleByArgument, CaseIterable {
+        case local, slurm
+    }
 
     @Argument(help: "A run configuration (JSON), or a run directory to continue.")
     var config: String
@@ -22,17 +27,107 @@ struct RunCommand: ParsableCommand {
     var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Prompts decoded together in lockstep (the output does not depend on it).")
     var batch = 16
+    @Option(help: "Where the steps run: here (local) or as Slurm jobs (slurm). The results are the same.")
+    var executor = Executor.local
+    @OptionGroup(title: "Slurm (with --executor slurm)")
+    var slurm: SlurmOptions
 
     func validate() throws {
         try check(threads, Limits.threads, "--threads")
         try check(batch, Limits.batch, "--batch")
+        try slurm.validate()
+        if executor == .local, slurm.isGiven { throw ValidationError("Slurm options need --executor slurm") }
     }
 
     func run() throws {
-        let options = RunOptions(resume: resume, rebuildManifest: rebuildManifest, threads: threads, batch: batch)
-        let executor = FileSystem.isDirectory(config) ? try RunExecutor(runDirectory: config, options: options)
+        let isRunDirectory = FileSystem.isDirectory(config)
+        let settings = executor == .slurm ? try slurm.settings(configuration: isRunDirectory ? nil : config) : nil
+        let options = RunOptions(resume: resume, rebuildManifest: rebuildManifest, threads: settings?.cpusPerTask ?? threads, batch: batch)
+        let executor = isRunDirectory ? try RunExecutor(runDirectory: config, options: options)
             : try RunExecutor(configurationPath: config, runsRoot: runs, options: options)
-        try executor.run()
+        if let settings {
+            try SlurmExecutor(executor: executor, settings: settings, batch: batch).execute()
+        } else {
+            try executor.run()
+        }
         print("run: \(executor.directory)")
+    }
+}
+
+/// `sbatch` settings of a Slurm run; each overrides the configuration's `slurm` section.
+struct SlurmOptions: ParsableArguments {
+    @Option(help: "Shards of each generation's writing and scoring (array tasks; default 4).")
+    var shards: Int?
+    @Option(help: "Slurm partition (default: the cluster's).")
+    var partition: String?
+    @Option(help: "Time limit of each job, as sbatch --time takes it (e.g. 2:00:00).")
+    var timeLimit: String?
+    @Option(help: "CPUs of each job, and the threads it uses (default 1).")
+    var cpusPerTask: Int?
+    @Option(parsing: .unconditionalSingleValue, help: "One more sbatch argument for every job (repeatable), e.g. --sbatch-argument=--account=lab.")
+    var sbatchArgument: [String] = []
+    @Option(help: "Seconds between looks at the queue (default 2).")
+    var pollSeconds: Double?
+
+    var isGiven: Bool {
+        shards != nil || partition != nil || timeLimit != nil || cpusPerTask != nil || !sbatchArgument.isEmpty || pollSeconds != nil
+    }
+
+    func validate() throws {
+        if let shards { try check(shards, Limits.shards, "--shards") }
+        if let cpusPerTask { try check(cpusPerTask, Limits.threads, "--cpus-per-task") }
+        if let pollSeconds { try check(pollSeconds, Limits.pollSeconds, "--poll-seconds") }
+    }
+
+    /// The configuration file's `slurm` section (when one is given) with these options over it.
+    func settings(configuration: String?) throws -> SlurmSettings {
+        var settings = try configuration.map(SlurmSettings.read(fromConfiguration:)) ?? SlurmSettings()
+        if let shards { settings.shards = shards }
+        if let partition { settings.partition = partition }
+        if let timeLimit { settings.timeLimit = timeLimit }
+        if let cpusPerTask { settings.cpusPerTask = cpusPerTask }
+        settings.sbatchArguments += sbatchArgument
+        if let pollSeconds { settings.pollSeconds = pollSeconds }
+        return settings
+    }
+}
+
+/// One step of a run, as a Slurm job of `collapse run --executor slurm` does it.
+struct RunStepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run-step",
+        abstract: "Do one step of a run (what a cluster job of `collapse run --executor slurm` runs).",
+        discussion: "Writes the step's files into the run directory and records nothing: the driving `collapse run` records the step when it sees the job end.",
+        shouldDisplay: false)
+
+    @Argument(help: "The run directory.")
+    var directory: String
+    @Option(help: "train, generate, merge, score or evaluate.")
+    var step: String
+    @Option(help: "The seed.")
+    var seed: UInt64
+    @Option(help: "The generation.")
+    var generation: Int
+    @Option(help: "The shard K/N of a generate or score step.")
+    var shard: String?
+    @Option(help: "The shards a generation is written and scored in (other steps).")
+    var shards = 1
+    @Option(help: "Worker threads.")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Prompts decoded together in lockstep.")
+    var batch = 16
+
+    func run() throws {
+        guard let kind = RunStep.Kind(rawValue: step) else {
+            throw ValidationError("--step must be one of \(RunStep.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let piece: Shard
+        if let shard {
+            do { piece = try Shard(parsing: shard) } catch let error as CollapseError { throw ValidationError("--shard: \(error.problem)") }
+        } else {
+            piece = try Shard(index: 0, count: shards)
+        }
+        let executor = try RunExecutor(runDirectory: directory, options: RunOptions(threads: threads, batch: batch, worker: true))
+        try executor.perform(RunStep(kind, seed: seed, generation: generation, shard: piece))
     }
 }

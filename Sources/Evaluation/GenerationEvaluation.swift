@@ -10,8 +10,9 @@ public struct GenerationEvaluation {
     /// What the generation-0 model makes of the real training blocks: the reference every
     /// generation is compared with.
     public enum Reference {
-        /// Compute it (generation 0): the real blocks and the sizes of their text.
-        case compute(blocks: TrainingSequences, textBytes: Int, compressedBytes: Int)
+        /// Compute it (generation 0): the real blocks and the sizes of their text, and the blocks'
+        /// perplexities under generation 0 when they were scored already (in shards).
+        case compute(blocks: TrainingSequences, textBytes: Int, compressedBytes: Int, perplexities: [Double]? = nil)
         /// Recorded with generation 0.
         case recorded(PerplexitySummary)
     }
@@ -25,24 +26,26 @@ public struct GenerationEvaluation {
     /// - Parameters:
     ///   - generated: the corpus the generation wrote, and the bytes of its text before and
     ///     after compression.
+    ///   - generatedPerplexities: its sequences' perplexities under `generationZero`, when they
+    ///     were scored already (in shards); scored here otherwise.
     ///   - excluded: ids outside the unigram KL's support (`<s>`, `</s>`).
     /// - Complexity: one scoring pass of the test blocks by `model` and of `generated` (and the
     ///   reference) by `generationZero`, plus O(tokens) for the corpus measures.
     public init(seed: UInt64, generation: Int, trainingBlocks: Int, model: any LanguageModel, generationZero: any LanguageModel,
-                test: TrainingSequences, testSentences: TrainingSequences?, generated: Blocks, textBytes: Int, compressedBytes: Int,
-                profile: RealProfile, reference: Reference) {
+                test: TrainingSequences, testSentences: TrainingSequences?, generated: Blocks, generatedPerplexities scored: [Double]? = nil,
+                textBytes: Int, compressedBytes: Int, profile: RealProfile, reference: Reference) {
         let testScore = model.score(test, mode: .block).reduce(into: SequenceScore()) { $0 += $1 }
         let sentences = model.scoresSentences ? testSentences : nil
         let generatedSequences = TrainingSequences(generated)
-        generatedPerplexities = Self.perplexities(of: generatedSequences, under: generationZero)
+        generatedPerplexities = scored ?? Self.perplexities(of: generatedSequences, under: generationZero)
         let excluded: Set<Int32> = [SpecialToken.startOfSequence.id, SpecialToken.endOfSequence.id]
         let summary: PerplexitySummary
         var referenceCorpus: CorpusMetrics?
         switch reference {
         case .recorded(let recorded):
             summary = recorded
-        case .compute(let blocks, let referenceText, let referenceCompressed):
-            let scores = Self.perplexities(of: blocks, under: generationZero)
+        case .compute(let blocks, let referenceText, let referenceCompressed, let perplexities):
+            let scores = perplexities ?? Self.perplexities(of: blocks, under: generationZero)
             referencePerplexities = scores
             summary = PerplexitySummary(scores)
             referenceCorpus = CorpusMetrics(corpus: blocks, real: profile, excluded: excluded, textBytes: referenceText,

@@ -92,8 +92,14 @@ extension TrainingSequences {
 
     /// The first `count` sequences (all of them when there are fewer).
     public func prefix(_ count: Int) -> TrainingSequences {
+        sequences(in: 0..<min(count, self.count))
+    }
+
+    /// The sequences at `range` (a shard's share), in order.
+    /// - Complexity: O(tokens in the range).
+    public func sequences(in range: Range<Int>) -> TrainingSequences {
         var result = TrainingSequences()
-        for index in 0..<min(count, self.count) { result.append(self[index]) }
+        for index in range { result.append(self[index]) }
         return result
     }
 }

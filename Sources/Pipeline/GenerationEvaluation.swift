@@ -5,13 +5,15 @@ import Storage
 extension RunExecutor {
     /// Generation k's evaluation (`Evaluation.GenerationEvaluation`), written to its files:
     /// `metrics.json`, `sequence-perplexity.tsv`, and for generation 0 `reference-perplexity.tsv`.
+    /// - Parameter scored: the perplexities under generation 0 of the generated sequences and
+    ///   (generation 0) of the real blocks, when shards scored them already.
     func evaluate(seed: UInt64, generation k: Int, model: any LanguageModel, generationZero: any LanguageModel,
-                  trainingBlocks: Int, shared: SharedData) throws {
+                  trainingBlocks: Int, shared: SharedData, scored: (generated: [Double], reference: [Double]?)? = nil) throws {
         let base = "\(directory)/seed-\(seed)/gen-\(k)"
         let reference: GenerationEvaluation.Reference
         if k == 0 {
             reference = .compute(blocks: shared.realBlocks, textBytes: try Zstd.contentSize(path: corpus.textPath(.train)),
-                                 compressedBytes: try InputFile(path: corpus.textPath(.train)).size)
+                                 compressedBytes: try InputFile(path: corpus.textPath(.train)).size, perplexities: scored?.reference)
         } else {
             let file = try verifiedPath("seed-\(seed)/gen-0/metrics.json")
             guard let recorded = try RunDirectory.metrics(at: file).reference else {
@@ -19,9 +21,13 @@ extension RunExecutor {
             }
             reference = .recorded(recorded)
         }
+        let generated = try readGenerated(seed: seed, generation: k)
+        if let scored, scored.generated.count != generated.count || (k == 0 && scored.reference?.count != shared.realBlocks.count) {
+            throw CollapseError("the shards scored \(scored.generated.count) sequences, generation \(k) wrote \(generated.count)", path: base)
+        }
         let evaluation = GenerationEvaluation(
             seed: seed, generation: k, trainingBlocks: trainingBlocks, model: model, generationZero: generationZero,
-            test: shared.test, testSentences: shared.testSentences, generated: try readGenerated(seed: seed, generation: k),
+            test: shared.test, testSentences: shared.testSentences, generated: generated, generatedPerplexities: scored?.generated,
             textBytes: try Zstd.contentSize(path: "\(base)/corpus.txt.zst"), compressedBytes: try InputFile(path: "\(base)/corpus.txt.zst").size,
             profile: shared.profile, reference: reference)
         try writeSequenceTable(evaluation.generatedPerplexities, to: "\(base)/sequence-perplexity.tsv")
@@ -31,9 +37,10 @@ extension RunExecutor {
         try FileSystem.writeText(try prettyJSON(evaluation.metrics), to: "\(base)/metrics.json")
     }
 
-    func writeSequenceTable(_ perplexities: [Double], to path: String) throws {
+    /// One row per sequence, numbered from `firstIndex`; the values read back exactly.
+    func writeSequenceTable(_ perplexities: [Double], firstIndex: Int = 0, to path: String) throws {
         var text = "sequence\tperplexity\n"
-        for (index, value) in perplexities.enumerated() { text += "\(index)\t\(value)\n" }
+        for (index, value) in perplexities.enumerated() { text += "\(firstIndex + index)\t\(value)\n" }
         try FileSystem.writeText(text, to: path)
     }
 }

@@ -82,6 +82,9 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
             repetitionPenalty: try reader.float("repetitionPenalty", Limits.repetitionPenalty),
             newTokens: try reader.int("newTokens", Limits.newTokens),
             seeds: try reader.distinctUnsignedList("seeds", count: Limits.seedCount))
+        // How the run is submitted to a cluster, read by the cluster executor: not part of the
+        // run (its results never depend on it).
+        _ = reader.has("slurm")
         try reader.finish()
         try configuration.validate(path: path)
         return configuration

@@ -24,15 +24,20 @@ public struct RunOptions: Sendable {
     public var batch = 16
     /// The model families a configuration may name.
     public var registry = FamilyRegistry.standard
+    /// A task of a run another process drives (a cluster job): takes no lock on the run and
+    /// writes only its step's files; the driver records them.
+    public var worker = false
 
     public init(resume: Bool = false, rebuildManifest: Bool = false, reevaluate: Bool = false,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, batch: Int = 16, registry: FamilyRegistry = .standard) {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, batch: Int = 16, registry: FamilyRegistry = .standard,
+                worker: Bool = false) {
         self.resume = resume
         self.rebuildManifest = rebuildManifest
         self.reevaluate = reevaluate
         self.threads = threads
         self.batch = batch
         self.registry = registry
+        self.worker = worker
     }
 }
 
@@ -108,15 +113,15 @@ public final class RunExecutor {
             throw CollapseError("run already exists (use --resume to continue it)", path: directory)
         }
         try FileSystem.createDirectory(runsRoot)
-        let runLock = try FileLock(path: "\(runsRoot)/.\(configuration.name).lock", exclusive: true, subject: directory,
-                                   purpose: "run \(configuration.name)")
+        let runLock = options.worker ? nil : try FileLock(path: "\(runsRoot)/.\(configuration.name).lock", exclusive: true, subject: directory,
+                                                          purpose: "run \(configuration.name)")
         let corpusLock = try Corpus.lock(corpus.path, exclusive: false, purpose: "run \(configuration.name)")
         self.configuration = configuration
         self.corpus = corpus
         self.family = family
         self.directory = directory
         self.options = options
-        self.locks = [runLock, corpusLock]
+        self.locks = [runLock, corpusLock].compactMap { $0 }
         manifest = RunManifest(configuration: configuration, vocabularyHash: corpus.vocabulary.hash.hexDigits)
         if FileSystem.exists("\(directory)/\(RunManifest.fileName)") {
             manifest = try existingManifest(attributedTo: source)
@@ -150,15 +155,25 @@ public final class RunExecutor {
     }
 
     public func run() throws {
-        try FileSystem.createDirectory(directory)
-        try removeLeftovers(in: directory)
-        try writeRunFile("config.json", try prettyJSON(configuration))
-        try manifest.save(in: directory)
-
+        try begin()
         let shared = try SharedData(corpus: corpus)
         for seed in configuration.seeds {
             try runSeed(seed, shared)
         }
+        try finish()
+    }
+
+    /// Prepares the run directory: leftovers of killed writers removed, the configuration and
+    /// the manifest written.
+    public func begin() throws {
+        try FileSystem.createDirectory(directory)
+        try removeLeftovers(in: directory)
+        try writeRunFile("config.json", try prettyJSON(configuration))
+        try manifest.save(in: directory)
+    }
+
+    /// Writes the run's metrics table once every generation is evaluated.
+    public func finish() throws {
         try writeRunFile("metrics.tsv", try RunDirectory(path: directory).longMetricsTable())
         try manifest.save(in: directory)
         log.note("finished \(directory)")
@@ -179,30 +194,13 @@ public final class RunExecutor {
             var training = TrainingBlocks(executor: self, shared: shared, seed: seed, generation: k)
             let file = modelFile(seed: seed, generation: k)
             try stage("\(base)/train", outputs: [file]) {
-                let request = TrainingRequest(
-                    settings: configuration.model.settings, blocks: try training.blocks(), vocabulary: corpus.vocabulary,
-                    validation: shared.validation, seed: Self.trainingSeed(seed: seed, generation: k), threads: threads,
-                    earlierModel: { earlier in
-                        guard k > 0 else { return nil }
-                        switch earlier {
-                        case .generationZero: return try model(0)
-                        case .previous: return try model(k - 1)
-                        }
-                    },
-                    workDirectory: "\(directory)/\(base)/work",
-                    note: { [log] in log.note("seed \(seed) generation \(k): \($0)") })
-                let trained = try family.train(request)
-                try trained.save(to: "\(directory)/\(file)")
-                // The family's checkpoints were only for resuming this stage.
-                try FileSystem.remove("\(directory)/\(base)/work")
-                models[k] = trained
+                models[k] = try train(seed: seed, generation: k, blocks: try training.blocks(), shared: shared, model: model)
             }
             // Only generation 0 and the newest model are needed from here on.
             models = models.filter { $0.key == 0 || $0.key >= k - 1 }
 
             try stage("\(base)/generate", outputs: ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]) {
-                let prompts = configuration.prompts == .original ? shared.realBlocks
-                    : try training.blocks().prefix(shared.realBlocks.count)
+                let prompts = try self.prompts(&training, shared)
                 log.note("seed \(seed) generation \(k): continuing \(prompts.count) prompts")
                 _ = try Stages.generate(model: try model(k), prompts: prompts, settings: decoding, threads: threads, batch: options.batch,
                                         outputBase: "\(directory)/\(base)/corpus")
@@ -215,6 +213,35 @@ public final class RunExecutor {
                              trainingBlocks: try training.blocks().count, shared: shared)
             }
         }
+    }
+
+    /// Trains generation k's model on `blocks` and saves it; `model(j)` gives an earlier
+    /// generation's model (the start of a fine-tuning family).
+    func train(seed: UInt64, generation k: Int, blocks: TrainingSequences, shared: SharedData,
+               model: @escaping (Int) throws -> any LanguageModel) throws -> any LanguageModel {
+        let base = "seed-\(seed)/gen-\(k)"
+        let request = TrainingRequest(
+            settings: configuration.model.settings, blocks: blocks, vocabulary: corpus.vocabulary,
+            validation: shared.validation, seed: Self.trainingSeed(seed: seed, generation: k), threads: threads,
+            earlierModel: { earlier in
+                guard k > 0 else { return nil }
+                switch earlier {
+                case .generationZero: return try model(0)
+                case .previous: return try model(k - 1)
+                }
+            },
+            workDirectory: "\(directory)/\(base)/work",
+            note: { [log] in log.note("seed \(seed) generation \(k): \($0)") })
+        let trained = try family.train(request)
+        try trained.save(to: "\(directory)/\(modelFile(seed: seed, generation: k))")
+        // The family's checkpoints were only for resuming this stage.
+        try FileSystem.remove("\(directory)/\(base)/work")
+        return trained
+    }
+
+    /// The blocks a generation continues: the real training blocks, or its model's own.
+    func prompts(_ training: inout TrainingBlocks, _ shared: SharedData) throws -> TrainingSequences {
+        configuration.prompts == .original ? shared.realBlocks : try training.blocks().prefix(shared.realBlocks.count)
     }
 
     /// A seed of its own for each generation's training (initialization, shuffles), drawn from

@@ -3,7 +3,7 @@ import Storage
 /// Shard `index` of `count` of a list of work items (a generation's prompts): a contiguous
 /// range fixed by the total alone, so shards written anywhere, in any order, join into what
 /// one unsharded pass writes.
-public struct Shard: Sendable, Equatable, CustomStringConvertible {
+public struct Shard: Sendable, Hashable, CustomStringConvertible {
     public let index: Int
     public let count: Int
 

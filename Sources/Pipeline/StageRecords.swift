@@ -23,9 +23,52 @@ extension RunExecutor {
         try manifest.save(in: directory)
     }
 
-    /// The path of a run file a finished stage recorded, after checking its bytes.
+    /// Whether `step` ended before with its files intact. A record whose files are missing or
+    /// damaged is dropped (and said so on stderr), so the step is done again.
+    public func isFinished(_ step: RunStep) -> Bool {
+        guard manifest.stages[step.key] != nil else { return false }
+        guard let damaged = manifest.firstDamagedOutput(of: step.key, in: directory) else { return true }
+        writeToStandardError("\(damaged): missing or damaged (checksum differs from the manifest); redoing \(step)\n")
+        manifest.stages[step.key] = nil
+        return false
+    }
+
+    /// The first file `step` should have written that is not there.
+    public func firstMissingOutput(of step: RunStep) -> String? {
+        outputs(of: step).map { "\(directory)/\($0)" }.first { !FileSystem.exists($0) }
+    }
+
+    /// Records `step` as finished with the checksums of its files. A merge drops its generation's
+    /// written shards (records and files), an evaluation its scored shards: what is left is
+    /// what a local run leaves.
+    public func record(_ step: RunStep, seconds: Double) throws {
+        var checksums: [String: String] = [:]
+        for file in outputs(of: step) { checksums[file] = try fileChecksum("\(directory)/\(file)") }
+        manifest.stages[step.key] = RunManifest.Stage(name: step.key, outputs: checksums, seconds: seconds)
+        let parts: RunStep.Kind? = step.kind == .merge ? .generate : step.kind == .evaluate ? .score : nil
+        if let parts {
+            for index in 0..<step.shard.count {
+                let part = RunStep(parts, seed: step.seed, generation: step.generation, shard: try Shard(index: index, count: step.shard.count))
+                manifest.stages[part.key] = nil
+                for file in outputs(of: part) { try FileSystem.remove("\(directory)/\(file)") }
+            }
+            let shards = "\(directory)/\(step.base)/shards"
+            if FileSystem.isDirectory(shards), (try FileSystem.contents(of: shards)).isEmpty { try FileSystem.remove(shards) }
+        }
+        try manifest.save(in: directory)
+    }
+
+    /// Saves the manifest (after `isFinished` dropped records).
+    public func saveManifest() throws {
+        try manifest.save(in: directory)
+    }
+
+    /// The path of a run file a finished stage recorded, after checking its bytes. A worker
+    /// also takes a file its driver has not recorded yet (a step it depends on just ended);
+    /// models and block files check their own bytes as they are read.
     func verifiedPath(_ file: String) throws -> String {
         let path = "\(directory)/\(file)"
+        if options.worker && manifest.recordedChecksum(of: file) == nil && FileSystem.exists(path) { return path }
         guard let checksum = manifest.recordedChecksum(of: file) else {
             throw CollapseError("not recorded by any finished stage of the run", path: path)
         }

@@ -33,14 +33,19 @@ public enum Limits {
         reason: "bench repetitions (the best is reported)")
     public static let kinds = Limit<Int>(["--limit (compare-tokenizers)"], 1...100_000,
         reason: "kinds of difference shown")
+    public static let shards = Limit<Int>(["--shards", "slurm.shards"], 1...10_000,
+        reason: "array tasks per generation's writing and scoring; results never depend on it")
+    public static let pollSeconds = Limit<Double>(["--poll-seconds", "slurm.pollSeconds"], 0.1...600,
+        reason: "seconds between looks at the Slurm queue")
 
     /// Every limit as a README row: names, range, reason.
     public static var table: [(names: [String], range: String, reason: String)] {
         let integers: [Limit<Int>] = [beams, newTokens, blockSize, order, threads, batch, generations, seedCount, promptLimit,
-                                      minimumCount, maximumVocabularySize, repeats, kinds]
+                                      minimumCount, maximumVocabularySize, repeats, kinds, shards]
         return integers.map { ($0.names, $0.rangeText, $0.reason) }
             + [(repetitionPenalty.names, repetitionPenalty.rangeText, repetitionPenalty.reason),
                (realFraction.names, realFraction.rangeText, realFraction.reason),
-               (fraction.names, fraction.rangeText, fraction.reason)]
+               (fraction.names, fraction.rangeText, fraction.reason),
+               (pollSeconds.names, pollSeconds.rangeText, pollSeconds.reason)]
     }
 }

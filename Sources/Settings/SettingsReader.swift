@@ -101,6 +101,16 @@ public struct SettingsReader {
         return numbers
     }
 
+    /// A list of texts.
+    public mutating func stringList(_ key: String) throws -> [String] {
+        let value = try self.value(key)
+        guard case .array(let elements) = value else { throw wrongKind(key, value, "a list of texts in quotes") }
+        return try elements.map { element in
+            guard case .string(let text) = element else { throw wrongKind(key, element, "a list of texts in quotes") }
+            return text
+        }
+    }
+
     /// A nested object, read with its own reader.
     public mutating func object(_ key: String) throws -> SettingsReader {
         try SettingsReader(try value(key), path: path, prefix: "\(prefix)\(key).")

@@ -1,0 +1,77 @@
+import Evaluation
+import LanguageModeling
+import Storage
+
+/// The steps of a run (`RunPlan`) done one at a time by separate processes, writing the files a
+/// local run writes (and, for shards, pieces that their merge and evaluation join into them).
+extension RunExecutor {
+    /// Does `step` and writes its files (`outputs(of:)`). It reads what the steps it depends on
+    /// wrote, and records nothing: the process that drives the run records each step it saw end.
+    public func perform(_ step: RunStep) throws {
+        let shared = try SharedData(corpus: corpus)
+        let k = step.generation
+        var training = TrainingBlocks(executor: self, shared: shared, seed: step.seed, generation: k)
+        let model = { [self] (generation: Int) in try loadModel("\(directory)/\(modelFile(seed: step.seed, generation: generation))") }
+        try FileSystem.createDirectory("\(directory)/\(step.isSharded ? "\(step.base)/shards" : step.base)")
+        switch step.kind {
+        case .train:
+            _ = try train(seed: step.seed, generation: k, blocks: try training.blocks(), shared: shared, model: model)
+        case .generate:
+            let prompts = try self.prompts(&training, shared)
+            let range = step.shard.range(of: prompts.count)
+            log.note("\(step): continuing prompts \(range.lowerBound)..<\(range.upperBound)")
+            _ = try Stages.generate(model: try model(k), prompts: prompts.sequences(in: range), settings: decoding, threads: threads,
+                                    batch: options.batch, outputBase: "\(directory)/\(step.shardCorpus(step.shard.index))")
+        case .merge:
+            let shards = (0..<step.shard.count).map { "\(directory)/\(step.shardCorpus($0))" }
+            _ = try Stages.merge(shards: shards, vocabulary: corpus.vocabulary, outputBase: "\(directory)/\(step.base)/corpus")
+        case .score:
+            let generationZero = try model(0)
+            let generated = TrainingSequences(try readGenerated(seed: step.seed, generation: k))
+            try writeShardScores(of: generated, step: step, name: "sequence", under: generationZero)
+            if k == 0 { try writeShardScores(of: shared.realBlocks, step: step, name: "reference", under: generationZero) }
+        case .evaluate:
+            let generated = try readShardScores(step: step, name: "sequence")
+            let reference = k == 0 ? try readShardScores(step: step, name: "reference") : nil
+            try evaluate(seed: step.seed, generation: k, model: try model(k), generationZero: try model(0),
+                         trainingBlocks: try training.blocks().count, shared: shared, scored: (generated, reference))
+        }
+    }
+
+    /// The files `step` writes, relative to the run directory.
+    public func outputs(of step: RunStep) -> [String] {
+        let base = step.base
+        switch step.kind {
+        case .train: return [modelFile(seed: step.seed, generation: step.generation)]
+        case .generate: return ["blocks", "txt.zst"].map { "\(step.shardCorpus(step.shard.index)).\($0)" }
+        case .merge: return ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]
+        case .score: return (step.generation == 0 ? ["sequence", "reference"] : ["sequence"]).map { step.shardScores($0, step.shard.index) }
+        case .evaluate:
+            return ["\(base)/metrics.json", "\(base)/sequence-perplexity.tsv"] + (step.generation == 0 ? ["\(base)/reference-perplexity.tsv"] : [])
+        }
+    }
+
+    /// The shard's share of `sequences` scored by `model`, rows numbered as in the whole.
+    private func writeShardScores(of sequences: TrainingSequences, step: RunStep, name: String, under model: any LanguageModel) throws {
+        let range = step.shard.range(of: sequences.count)
+        let scores = GenerationEvaluation.perplexities(of: sequences.sequences(in: range), under: model)
+        try writeSequenceTable(scores, firstIndex: range.lowerBound, to: "\(directory)/\(step.shardScores(name, step.shard.index))")
+    }
+
+    /// Every shard's scores of `name`, joined in order; each shard must hold exactly its rows.
+    private func readShardScores(step: RunStep, name: String) throws -> [Double] {
+        var scores: [Double] = []
+        for index in 0..<step.shard.count {
+            let path = try verifiedPath(step.shardScores(name, index))
+            let lines = String(decoding: try InputFile(path: path).readAll(), as: UTF8.self).split(separator: "\n").dropFirst()
+            for line in lines {
+                let fields = line.split(separator: "\t")
+                guard fields.count == 2, Int(fields[0]) == scores.count, let value = Double(String(fields[1])) else {
+                    throw CollapseError("row '\(line)' is not sequence \(scores.count) and its perplexity", path: path)
+                }
+                scores.append(value)
+            }
+        }
+        return scores
+    }
+}
