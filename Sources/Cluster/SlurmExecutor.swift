@@ -36,9 +36,10 @@ public final class SlurmExecutor {
     private var jobList: String { "\(logDirectory)/slurm-jobs.txt" }
 
     public func execute() throws {
+        // Before `begin` clears half-written files: an earlier driver's jobs may still write.
+        try cancelLeftoverJobs()
         try run.begin()
         try FileSystem.createDirectory(logDirectory)
-        try cancelLeftoverJobs()
         let plan = try RunPlan(configuration: run.configuration, shards: settings.shards)
         let pending = plan.pending(finished: run.isFinished)
         try run.saveManifest()

@@ -52,8 +52,12 @@ extension RunExecutor {
                 manifest.stages[part.key] = nil
                 for file in outputs(of: part) { try FileSystem.remove("\(directory)/\(file)") }
             }
+            // The scoring tasks write into the directory after the merge: only the last step
+            // of a generation removes it.
             let shards = "\(directory)/\(step.base)/shards"
-            if FileSystem.isDirectory(shards), (try FileSystem.contents(of: shards)).isEmpty { try FileSystem.remove(shards) }
+            if step.kind == .evaluate, FileSystem.isDirectory(shards), (try FileSystem.contents(of: shards)).isEmpty {
+                try FileSystem.remove(shards)
+            }
         }
         try manifest.save(in: directory)
     }

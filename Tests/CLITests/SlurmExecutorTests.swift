@@ -65,21 +65,43 @@ struct SlurmExecutorTests {
         #expect(try results("\(root)/failing/tiny") == expected)
     }
 
-    @Test func interruptingTheDriverCancelsItsJobs() throws {
-        let root = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let config = try tinyRunSetup(in: root)
+    /// The driver of the tiny run, started and left once it has submitted every job.
+    private func startedDriver(_ config: String, runs: String) throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = Collapse.executable
-        process.arguments = ["run", config, "--runs", "\(root)/Runs", "--executor", "slurm", "--shards", "4", "--poll-seconds", "0.2"]
+        process.arguments = ["run", config, "--runs", runs, "--executor", "slurm", "--shards", "4", "--poll-seconds", "0.2"]
         process.environment = ProcessInfo.processInfo.environment.merging(["COLLAPSE_QUIET": "1"]) { $1 }
         let error = Pipe()
         process.standardError = error
         try process.run()
-        let jobList = "\(root)/Runs/tiny/logs/slurm-jobs.txt"
+        let jobList = "\(runs)/tiny/logs/slurm-jobs.txt"
         let deadline = Date().addingTimeInterval(60)
         while process.isRunning && Date() < deadline
             && ((try? String(contentsOfFile: jobList, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 30 { usleep(20_000) }
+        return (process, error)
+    }
+
+    @Test func aDriverKilledOutrightHasItsJobsCancelledByTheNextOne() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = try tinyRunSetup(in: root)
+        let local = try Collapse.run(["run", config, "--runs", "\(root)/local"], environment: ["COLLAPSE_QUIET": "1"])
+        #expect(local.status == 0, "\(local.error)")
+        let (process, _) = try startedDriver(config, runs: "\(root)/Runs")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(try !queuedJobs(named: "tiny", patience: 0).isEmpty, "nothing cancels them when the driver is killed")
+        let resumed = try Collapse.run(["run", "\(root)/Runs/tiny", "--resume", "--executor", "slurm", "--shards", "4", "--poll-seconds", "0.2"])
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(resumed.error.contains("an earlier driver of tiny left queued"), "\(resumed.error)")
+        #expect(try results("\(root)/Runs/tiny") == results("\(root)/local/tiny"))
+    }
+
+    @Test func interruptingTheDriverCancelsItsJobs() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = try tinyRunSetup(in: root)
+        let (process, error) = try startedDriver(config, runs: "\(root)/Runs")
         #expect(try !queuedJobs(named: "tiny", patience: 0).isEmpty)
         kill(process.processIdentifier, SIGINT)
         let printed = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
