@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "Decoding", "NeuralNetworks", "TestSupport", "Storage", "Tokenization", "LanguageModeling", "Settings"],
                     swiftSettings: nativeCPU),
         .testTarget(name: "TheoryTests", dependencies: ["Theory", "Storage"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Pipeline", "Storage", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage"]),
     ]
 )
