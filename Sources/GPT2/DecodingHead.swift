@@ -82,9 +82,6 @@ final class DecodingHead {
     /// Folds a row's block of logits (classes `start..<start + count`) into its state.
     static func fold(_ logits: UnsafePointer<Float>, count: Int, start: Int, into state: inout RowState, k: Int,
                      penalized: TokenSet, banned: TokenSet) {
-        let maximum = max(state.maximum, Float.maximum(logits, count: count))
-        state.sum = state.sum * exp(state.maximum - maximum) + Float.sumOfExponentials(logits, count: count, shift: maximum)
-        state.maximum = maximum
         var bound = state.bound(k)
         func consider(_ index: Int) {
             let id = Int32(start + index)
@@ -97,19 +94,26 @@ final class DecodingHead {
                 bound = state.bound(k)
             }
         }
-        var index = 0
+        // The block's largest logit is taken in the same pass as the candidates.
+        var index = 0, largest = SIMD16<Float>(repeating: -.infinity), blockMaximum = -Float.infinity
         let raw = UnsafeRawPointer(logits)
         while index + 16 <= count {
             let chunk = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+            largest.replace(with: chunk, where: chunk .> largest)
             if any(chunk .>= bound) {
                 for lane in 0..<16 where logits[index + lane] >= bound { consider(index + lane) }
             }
             index += 16
         }
+        blockMaximum = largest.max()
         while index < count {
+            blockMaximum = max(blockMaximum, logits[index])
             if logits[index] >= bound { consider(index) }
             index += 1
         }
+        let maximum = max(state.maximum, blockMaximum)
+        state.sum = state.sum * exp(state.maximum - maximum) + Float.sumOfExponentials(logits, count: count, shift: maximum)
+        state.maximum = maximum
     }
 
     /// Inserts into a list kept in `ScoredToken` order, at most `k` long.

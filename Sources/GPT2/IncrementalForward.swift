@@ -112,6 +112,38 @@ final class IncrementalForward {
         for i in 0..<(m * c) { b.x[i] += b.projected[i] }
     }
 
+    /// y = Σₜ (weights[t] / divisor) · values(t) over `size` channels, each channel summed in t
+    /// order with a product then a sum (the same bits whichever way). Heads of up to 64 channels
+    /// keep y in registers for the whole sum: stored and reloaded at every t, its stores would
+    /// stall the reloads behind them.
+    /// - Complexity: O(count × size).
+    @inline(__always)
+    static func weightedSum(_ y: UnsafeMutablePointer<Float>, of values: (Int) -> UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                            divisor: Float, count: Int, size: Int) {
+        guard size % 16 == 0, size <= 64 else {
+            y.initialize(repeating: 0, count: size)
+            for t in 0..<count {
+                let w = weights[t] / divisor, value = values(t)
+                for j in 0..<size { y[j] += w * value[j] }
+            }
+            return
+        }
+        var sums = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
+        let vectors = size / 16
+        for t in 0..<count {
+            let w = weights[t] / divisor, value = UnsafeRawPointer(values(t))
+            sums.0 += w * value.loadUnaligned(as: SIMD16<Float>.self)
+            if vectors > 1 { sums.1 += w * value.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) }
+            if vectors > 2 { sums.2 += w * value.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self) }
+            if vectors > 3 { sums.3 += w * value.loadUnaligned(fromByteOffset: 192, as: SIMD16<Float>.self) }
+        }
+        let out = UnsafeMutableRawPointer(y)
+        out.storeBytes(of: sums.0, as: SIMD16<Float>.self)
+        if vectors > 1 { out.storeBytes(of: sums.1, toByteOffset: 64, as: SIMD16<Float>.self) }
+        if vectors > 2 { out.storeBytes(of: sums.2, toByteOffset: 128, as: SIMD16<Float>.self) }
+        if vectors > 3 { out.storeBytes(of: sums.3, toByteOffset: 192, as: SIMD16<Float>.self) }
+    }
+
     /// Each new token's query against its row's keys up to its own position: softmax(q·kᵀ/√d)·v
     /// per head, into `buffers.attention`.
     private func attend(layer: Int, _ step: Step) {
@@ -132,11 +164,8 @@ final class IncrementalForward {
                     }
                     let sum = Float.exponentiate(weights, count: count, shift: Float.maximum(weights, count: count))
                     let y = output + i * c + h * size
-                    y.initialize(repeating: 0, count: size)
-                    for t in 0..<count {
-                        let w = weights[t] / sum, value = step.cache.keys(slot: Int(slots[t]), layer: layer) + c + h * size
-                        for j in 0..<size { y[j] += w * value[j] }
-                    }
+                    let values = { (t: Int) in UnsafePointer(step.cache.keys(slot: Int(slots[t]), layer: layer) + c + h * size) }
+                    Self.weightedSum(y, of: values, weights: weights, divisor: sum, count: count, size: size)
                 }
             }
         }
