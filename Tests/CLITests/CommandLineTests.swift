@@ -21,18 +21,21 @@ struct Collapse {
         var error: String
     }
 
-    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// - Parameter environment: variables set (or, given nil, removed) for the run.
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String?] = [:]) throws -> Result {
         try runProcess(executable, arguments, in: directory, environment: environment)
     }
 }
 
 /// Runs a program to completion, capturing its status, stdout and stderr.
 func runProcess(_ executable: URL, _ arguments: [String], in directory: String? = nil,
-                environment: [String: String] = [:]) throws -> Collapse.Result {
+                environment: [String: String?] = [:]) throws -> Collapse.Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    var variables = ProcessInfo.processInfo.environment
+    for (name, value) in environment { variables[name] = value }
+    process.environment = variables
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let output = Pipe(), error = Pipe()
     process.standardOutput = output

@@ -58,7 +58,8 @@ struct SlurmExecutorTests {
         #expect(try queuedJobs(named: "tiny").isEmpty, "the driver cancels what it submitted")
 
         try FileManager.default.removeItem(atPath: blocker)
-        let resumed = try Collapse.run(["run", "\(root)/failing/tiny", "--resume"] + slurm, environment: [:])
+        // With its stage notes (COLLAPSE_QUIET unset, even when the suite runs with it).
+        let resumed = try Collapse.run(["run", "\(root)/failing/tiny", "--resume"] + slurm, environment: ["COLLAPSE_QUIET": nil])
         #expect(resumed.status == 0, "\(resumed.error)")
         let submitted = resumed.error.split(separator: "\n").first { $0.contains("submitted") }.map(String.init) ?? ""
         #expect(submitted.contains("steps of tiny") && !submitted.contains("for 66 steps"), "only what is missing: \(submitted)")
