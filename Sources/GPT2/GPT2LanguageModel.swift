@@ -44,9 +44,11 @@ public struct GPT2LanguageModel: @unchecked Sendable {
         try GPT2Checkpoint.write(to: path, configuration: configuration, parameters: parameters, vocabulary: vocabulary)
     }
 
-    /// A transformer over these weights (its own activation buffers).
+    /// A transformer over these weights (its own activation buffers), which stay as loaded.
     func transformer() -> Transformer<Float> {
-        Transformer(layout: GPT2Layout(configuration), parameters: parameters)
+        let model = Transformer(layout: GPT2Layout(configuration), parameters: parameters)
+        model.parametersAreFrozen = true
+        return model
     }
 
     /// Sequences scored in batches of this many (a [batch × 64 × vocabulary] logits buffer).

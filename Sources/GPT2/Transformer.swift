@@ -9,6 +9,9 @@ public final class Transformer<T: Scalar> {
     public let layout: GPT2Layout
     public let parameters: TensorBuffer<T>
     public let gradients: TensorBuffer<T>
+    /// Set by an inference-only owner whose parameters never change: the output head then
+    /// packs the tied embedding once.
+    var parametersAreFrozen = false
     private var activations: Activations<T>?
     /// Predicted positions of the last forward pass (targets ≥ 0).
     private var predicted = 0
@@ -54,7 +57,7 @@ public final class Transformer<T: Scalar> {
                                maxima: acts.maxima.pointer, sums: acts.sums.pointer,
                                logits: keptLogits ? acts.logits().pointer : nil, logitsAreZero: acts.logitsAreZero,
                                workspace: acts.workspace(),
-                               rows: n, channels: c, classes: v)
+                               rows: n, channels: c, classes: v, weightIsFrozen: parametersAreFrozen)
         if keptLogits { acts.logitsAreZero = false }
         var total: T = 0
         for i in 0..<n { total += acts.losses[i] }
