@@ -96,7 +96,10 @@ func filesUnder(_ directory: String) -> [String] {
     @Test func killedRunsResumeToIdenticalBytes() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let interrupted = try killAndResume(try tinyRunSetup(in: root), name: "tiny", in: root, fractions: [0.1, 0.3, 0.5, 0.7, 0.9])
+        // Kills at moments of the first run's duration, and (what a busy machine cannot make
+        // miss) as soon as given files appear.
+        let interrupted = try killAndResume(try tinyRunSetup(in: root), name: "tiny", in: root, fractions: [0.1, 0.5, 0.9],
+                                            whenWritten: ["seed-1/gen-1/model.mcngram", "seed-1/gen-2/corpus.blocks", "seed-2/gen-0/metrics.json"])
         #expect(interrupted >= 3, "only \(interrupted) runs were killed before finishing")
     }
 
