@@ -8,16 +8,20 @@ extension RunExecutor {
     /// Does `step` and writes its files (`outputs(of:)`). It reads what the steps it depends on
     /// wrote, and records nothing: the process that drives the run records each step it saw end.
     public func perform(_ step: RunStep) throws {
-        let shared = try SharedData(corpus: corpus)
         let k = step.generation
-        var training = TrainingBlocks(executor: self, shared: shared, seed: step.seed, generation: k)
         let model = { [self] (generation: Int) in try loadModel("\(directory)/\(modelFile(seed: step.seed, generation: generation))") }
+        // What the stages of a local run share, prepared only for the steps that read it.
+        let training = { [self] (shared: SharedData) in TrainingBlocks(executor: self, shared: shared, seed: step.seed, generation: k) }
         try FileSystem.createDirectory("\(directory)/\(step.isSharded ? "\(step.base)/shards" : step.base)")
         switch step.kind {
         case .train:
-            _ = try train(seed: step.seed, generation: k, blocks: try training.blocks(), shared: shared, model: model)
+            let shared = try SharedData(corpus: corpus)
+            var blocks = training(shared)
+            _ = try train(seed: step.seed, generation: k, blocks: try blocks.blocks(), shared: shared, model: model)
         case .generate:
-            let prompts = try self.prompts(&training, shared)
+            let shared = try SharedData(corpus: corpus)
+            var blocks = training(shared)
+            let prompts = try self.prompts(&blocks, shared)
             let range = step.shard.range(of: prompts.count)
             log.note("\(step): continuing prompts \(range.lowerBound)..<\(range.upperBound)")
             _ = try Stages.generate(model: try model(k), prompts: prompts.sequences(in: range), settings: decoding, threads: threads,
@@ -29,12 +33,17 @@ extension RunExecutor {
             let generationZero = try model(0)
             let generated = TrainingSequences(try readGenerated(seed: step.seed, generation: k))
             try writeShardScores(of: generated, step: step, name: "sequence", under: generationZero)
-            if k == 0 { try writeShardScores(of: shared.realBlocks, step: step, name: "reference", under: generationZero) }
+            if k == 0 {
+                let real = TrainingSequences(try corpus.blocks(.train).blocks())
+                try writeShardScores(of: real, step: step, name: "reference", under: generationZero)
+            }
         case .evaluate:
+            let shared = try SharedData(corpus: corpus)
+            var blocks = training(shared)
             let generated = try readShardScores(step: step, name: "sequence")
             let reference = k == 0 ? try readShardScores(step: step, name: "reference") : nil
             try evaluate(seed: step.seed, generation: k, model: try model(k), generationZero: try model(0),
-                         trainingBlocks: try training.blocks().count, shared: shared, scored: (generated, reference))
+                         trainingBlocks: try blocks.blocks().count, shared: shared, scored: (generated, reference))
         }
     }
 
