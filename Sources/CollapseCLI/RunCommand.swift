@@ -23,8 +23,8 @@ struct RunCommand: ParsableCommand {
     var rebuildManifest = false
     @Option(help: "Directory that holds runs (ignored when a run directory is given).")
     var runs = "Runs"
-    @Option(help: "Worker threads (an n-gram run's output does not depend on it; a transformer run's is the same at a fixed count).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Worker threads (default: all cores; with --executor slurm, each job's --cpus-per-task instead). An n-gram run's output does not depend on it; a transformer run's is the same at a fixed count.")
+    var threads: Int?
     @Option(help: "Prompts decoded together in lockstep (the output does not depend on it).")
     var batch = 16
     @Option(help: "Where the steps run: here (local) or as Slurm jobs (slurm). The results are the same.")
@@ -33,16 +33,17 @@ struct RunCommand: ParsableCommand {
     var slurm: SlurmOptions
 
     func validate() throws {
-        try check(threads, Limits.threads, "--threads")
+        if let threads { try check(threads, Limits.threads, "--threads") }
         try check(batch, Limits.batch, "--batch")
         try slurm.validate()
         if executor == .local, slurm.isGiven { throw ValidationError("Slurm options need --executor slurm") }
+        if executor == .slurm, threads != nil { throw ValidationError("--threads: each Slurm job uses its --cpus-per-task threads") }
     }
 
     func run() throws {
         let isRunDirectory = FileSystem.isDirectory(config)
         let settings = executor == .slurm ? try slurm.settings(configuration: isRunDirectory ? nil : config) : nil
-        let options = RunOptions(resume: resume, rebuildManifest: rebuildManifest, threads: settings?.cpusPerTask ?? threads, batch: batch)
+        let options = RunOptions(resume: resume, rebuildManifest: rebuildManifest, threads: settings?.cpusPerTask ?? threads ?? ProcessInfo.processInfo.activeProcessorCount, batch: batch)
         let executor = isRunDirectory ? try RunExecutor(runDirectory: config, options: options)
             : try RunExecutor(configurationPath: config, runsRoot: runs, options: options)
         if let settings {

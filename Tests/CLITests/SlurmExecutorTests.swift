@@ -112,3 +112,12 @@ struct SlurmExecutorTests {
         #expect(try queuedJobs(named: "tiny").isEmpty)
     }
 }
+
+/// Options that cannot take effect are refused before anything runs (no cluster needed).
+@Suite struct SlurmOptionTests {
+    @Test func optionsThatWouldDoNothingAreRefused() throws {
+        try expectRefusal(["run", "x.json", "--shards", "2"], mentioning: ["--executor slurm"])
+        try expectRefusal(["run", "x.json", "--executor", "slurm", "--threads", "2"], mentioning: ["--threads", "--cpus-per-task"])
+        try expectRefusal(["run", "x.json", "--executor", "slurm", "--shards", "0"], mentioning: ["--shards"])
+    }
+}
