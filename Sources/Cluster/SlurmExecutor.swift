@@ -16,7 +16,6 @@ import Storage
 public final class SlurmExecutor {
     private let run: RunExecutor
     private let settings: SlurmSettings
-    private let threads: Int
     private let batch: Int
     private let slurm = SlurmCommands()
     private let log = StageLog("slurm")
@@ -26,7 +25,6 @@ public final class SlurmExecutor {
     public init(executor: RunExecutor, settings: SlurmSettings, batch: Int) {
         run = executor
         self.settings = settings
-        threads = settings.cpusPerTask
         self.batch = batch
     }
 
@@ -116,7 +114,7 @@ public final class SlurmExecutor {
     /// task id.
     private func command(for step: RunStep) -> String {
         let quoted = ([Self.executablePath, "run-step", run.directory, "--step", step.kind.rawValue, "--seed", String(step.seed),
-                       "--generation", String(step.generation), "--threads", String(threads), "--batch", String(batch)])
+                       "--generation", String(step.generation), "--threads", String(settings.cpusPerTask), "--batch", String(batch)])
             .map(SlurmCommands.shellQuoted).joined(separator: " ")
         return quoted + (step.isSharded ? " --shard \"$SLURM_ARRAY_TASK_ID/\(step.shard.count)\"" : " --shards \(step.shard.count)")
     }

@@ -43,9 +43,7 @@ struct GenerateCommand: ParsableCommand {
         try check(threads, Limits.threads, "--threads")
         try check(batch, Limits.batch, "--batch")
         if let limit { try check(limit, Limits.promptLimit, "--limit") }
-        if let shard {
-            do { _ = try Shard(parsing: shard) } catch let error as CollapseError { throw ValidationError("--shard: \(error.problem)") }
-        }
+        if let shard { _ = try shardOption(shard) }
     }
 
     func run() throws {
@@ -56,7 +54,7 @@ struct GenerateCommand: ParsableCommand {
         let reader = try BlockFileReader(path: prompts, vocabulary: languageModel.vocabulary)
         try languageModel.checkFits(promptLength: reader.blockSize, newTokens: newTokens, path: model)
         var prompts = TrainingSequences(try reader.blocks(limit: limit))
-        if let shard = try shard.map(Shard.init(parsing:)) {
+        if let shard = try shard.map(shardOption) {
             let range = shard.range(of: prompts.count)
             prompts = prompts.sequences(in: range)
             log.note("shard \(shard): prompts \(range.lowerBound)..<\(range.upperBound)")

@@ -104,7 +104,7 @@ struct RunStepCommand: ParsableCommand {
     @Argument(help: "The run directory.")
     var directory: String
     @Option(help: "train, generate, merge, score or evaluate.")
-    var step: String
+    var step: RunStep.Kind
     @Option(help: "The seed.")
     var seed: UInt64
     @Option(help: "The generation.")
@@ -119,16 +119,10 @@ struct RunStepCommand: ParsableCommand {
     var batch = 16
 
     func run() throws {
-        guard let kind = RunStep.Kind(rawValue: step) else {
-            throw ValidationError("--step must be one of \(RunStep.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let piece: Shard
-        if let shard {
-            do { piece = try Shard(parsing: shard) } catch let error as CollapseError { throw ValidationError("--shard: \(error.problem)") }
-        } else {
-            piece = try Shard(index: 0, count: shards)
-        }
+        let piece = try shard.map(shardOption) ?? Shard(index: 0, count: shards)
         let executor = try RunExecutor(runDirectory: directory, options: RunOptions(threads: threads, batch: batch, worker: true))
-        try executor.perform(RunStep(kind, seed: seed, generation: generation, shard: piece))
+        try executor.perform(RunStep(step, seed: seed, generation: generation, shard: piece))
     }
 }
+
+extension RunStep.Kind: ExpressibleByArgument {}

@@ -95,7 +95,7 @@ final class DecodingHead {
             }
         }
         // The block's largest logit is taken in the same pass as the candidates.
-        var index = 0, largest = SIMD16<Float>(repeating: -.infinity), blockMaximum = -Float.infinity
+        var index = 0, largest = SIMD16<Float>(repeating: -.infinity)
         let raw = UnsafeRawPointer(logits)
         while index + 16 <= count {
             let chunk = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
@@ -105,7 +105,7 @@ final class DecodingHead {
             }
             index += 16
         }
-        blockMaximum = largest.max()
+        var blockMaximum = largest.max()
         while index < count {
             blockMaximum = max(blockMaximum, logits[index])
             if logits[index] >= bound { consider(index) }

@@ -9,16 +9,18 @@ public struct RunPlan: Sendable {
     public let steps: [RunStep]
     public let shards: Int
     let configuration: RunConfiguration
+    /// Every shard of a sharded step, in order.
+    private let pieces: [Shard]
     /// What non-sharded steps carry: index 0 of `shards`.
-    private let whole: Shard
+    private var whole: Shard { pieces[0] }
 
     /// - Throws: unless 1 ≤ shards.
     public init(configuration: RunConfiguration, shards: Int) throws {
         let whole = try Shard(index: 0, count: shards)
+        let pieces = try (0..<shards).map { try Shard(index: $0, count: shards) }
         var steps: [RunStep] = []
         for seed in configuration.seeds {
             for k in 0..<configuration.generations {
-                let pieces = try (0..<shards).map { try Shard(index: $0, count: shards) }
                 steps.append(RunStep(.train, seed: seed, generation: k, shard: whole))
                 steps += pieces.map { RunStep(.generate, seed: seed, generation: k, shard: $0) }
                 steps.append(RunStep(.merge, seed: seed, generation: k, shard: whole))
@@ -29,7 +31,7 @@ public struct RunPlan: Sendable {
         self.steps = steps
         self.shards = shards
         self.configuration = configuration
-        self.whole = whole
+        self.pieces = pieces
     }
 
     /// The steps whose files `step` reads.
@@ -40,7 +42,7 @@ public struct RunPlan: Sendable {
             RunStep(kind, seed: step.seed, generation: generation, shard: whole)
         }
         func shardsOf(_ kind: RunStep.Kind) -> [RunStep] {
-            (0..<shards).compactMap { index in (try? Shard(index: index, count: shards)).map { RunStep(kind, seed: step.seed, generation: k, shard: $0) } }
+            pieces.map { RunStep(kind, seed: step.seed, generation: k, shard: $0) }
         }
         // The corpora generation k's training blocks (and `previous` prompts) are assembled from.
         let data: [RunStep] = k == 0 ? [] : (configuration.regime == .accumulate ? Array(0..<k) : [k - 1]).map { one(.merge, $0) }
