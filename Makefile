@@ -1,15 +1,17 @@
 # ModelCollapse — common tasks. Run `make help` for the list.
 #
 # WIKITEXT2_DIR names a WikiText-2 directory (train.txt/valid.txt/test.txt or the wiki.*.tokens
-# files). When it is empty, `make corpus` downloads WikiText-2 instead.
+# files). When it is empty, `make corpus` downloads WikiText-2 instead. DIGITS_DIR names the
+# 8×8 handwritten digits (a directory holding digits.csv.gz) for `make vae`.
 
 SWIFT        ?= swift
 WIKITEXT2_DIR ?=
+DIGITS_DIR   ?=
 CORPORA      ?= Corpora
 COLLAPSE     := .build/release/collapse
 APT_PACKAGES := libicu-dev libzstd-dev libopenblas-dev zlib1g-dev pkg-config
 
-.PHONY: help setup packages build test bench bench-reference corpus wikitext2 generations report quick small theory clean
+.PHONY: help setup packages build test bench bench-reference corpus wikitext2 generations report quick small theory vae clean
 
 DEFAULT_RUN  := Runs/configs/wikitext2-ngram5-replace.json
 
@@ -23,6 +25,7 @@ help:
 	@echo "make report   refresh Runs/<default run>/report.html"
 	@echo "make small     the transformer on 5% of WikiText-2: 3 seeds, 10 generations, report (FAMILY=gpt2|ngram5, REGIME=replace|gamma0.1)"
 	@echo "make theory    the paper's closed-form experiments (gaussian, discrete, gmm) with their reports in Runs/theory-*"
+	@echo "make vae       the recursive VAE on handwritten digits (DIGITS_DIR), replace and real-fraction 0.1, 3 seeds: Runs/vae-3-seeds-*"
 	@echo "make quick     a one-minute tour: 10% of WikiText-2, 3 seeds, 10 generations, report (REGIME=replace|gamma0.1|accumulate)"
 
 setup: packages build
@@ -42,12 +45,18 @@ build: packages
 
 # The suite runs in release: tests that read the whole corpus are slow in a debug build.
 test: packages
-	WIKITEXT2_DIR="$(WIKITEXT2_DIR)" $(SWIFT) test -c release -Xswiftc -enable-testing
+	WIKITEXT2_DIR="$(WIKITEXT2_DIR)" DIGITS_DIR="$(DIGITS_DIR)" $(SWIFT) test -c release -Xswiftc -enable-testing
 
 theory: build
 	$(COLLAPSE) theory gaussian
 	$(COLLAPSE) theory discrete
 	$(COLLAPSE) theory gmm
+
+# The recursive VAE (paper §5.1), both regimes, 3 seeds each; resumes when interrupted.
+vae: build
+	@test -n "$(DIGITS_DIR)" || { echo "set DIGITS_DIR to the digits directory (digits.csv.gz)"; exit 1; }
+	$(COLLAPSE) vae --digits "$(DIGITS_DIR)" --regime replace --seeds 1,2,3 --out Runs/vae-3-seeds-replace --resume
+	$(COLLAPSE) vae --digits "$(DIGITS_DIR)" --regime real-fraction --real-fraction 0.1 --seeds 1,2,3 --out Runs/vae-3-seeds-real-fraction --resume
 
 bench: build
 	$(COLLAPSE) bench $(if $(WIKITEXT2_DIR),--wikitext "$(WIKITEXT2_DIR)") \

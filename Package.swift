@@ -22,7 +22,7 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
-        .target(name: "Storage", dependencies: ["CZstd"]),
+        .target(name: "Storage", dependencies: ["CZstd", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Reporting"),
         .target(name: "Settings", dependencies: ["Storage"]),
         .target(name: "Tokenization", dependencies: ["CICUWords", "Storage"]),
@@ -46,15 +46,17 @@ let package = Package(
         .target(name: "Cluster", dependencies: ["Pipeline", "Reporting", "Settings", "Storage"]),
         // The paper's closed-form experiments: discrete, Gaussian and mixture fitting, with their theory.
         .target(name: "Theory", dependencies: ["Reporting", "Storage"]),
+        // The paper's recursive VAE on handwritten digits, over the neural LM's layers and optimiser.
+        .target(name: "VAE", dependencies: ["NeuralNetworks", "Evaluation", "Reporting", "Settings", "Storage"], swiftSettings: nativeCPU),
         .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "GPT2", "NeuralNetworks", "LanguageModeling", "ModelFamilies", "Decoding", "Reporting"],
                 exclude: ["Reference"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
-            "CMalloc", "Settings", "Benchmarks", "Pipeline", "Cluster", "Theory", "ModelFamilies", "GPT2", "NeuralNetworks", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
+            "CMalloc", "Settings", "Benchmarks", "Pipeline", "Cluster", "Theory", "VAE", "ModelFamilies", "GPT2", "NeuralNetworks", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Helpers shared by the test targets (temporary directories, the WikiText-2 location).
-        .target(name: "TestSupport", dependencies: ["CorpusStore", "LanguageModeling", "Settings", "Storage", "Tokenization"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CorpusStore", "LanguageModeling", "Settings", "Storage", "Tokenization", "ZIPFoundation"], path: "Tests/TestSupport"),
 
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Storage"]),
@@ -70,6 +72,7 @@ let package = Package(
         .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "Decoding", "NeuralNetworks", "TestSupport", "Storage", "Tokenization", "LanguageModeling", "Settings"],
                     swiftSettings: nativeCPU),
         .testTarget(name: "TheoryTests", dependencies: ["Theory", "Storage"]),
+        .testTarget(name: "VAETests", dependencies: ["VAE", "NeuralNetworks", "Evaluation", "Storage", "TestSupport"], swiftSettings: nativeCPU),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Pipeline", "Storage", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage"]),
     ]

@@ -14,7 +14,7 @@ public struct GenerationEvaluation {
         /// perplexities under generation 0 when they were scored already (in shards).
         case compute(blocks: TrainingSequences, textBytes: Int, compressedBytes: Int, perplexities: [Double]? = nil)
         /// Recorded with generation 0.
-        case recorded(PerplexitySummary)
+        case recorded(PercentileSummary)
     }
 
     public var metrics: GenerationMetrics
@@ -39,7 +39,7 @@ public struct GenerationEvaluation {
         let generatedSequences = TrainingSequences(generated)
         generatedPerplexities = scored ?? Self.perplexities(of: generatedSequences, under: generationZero)
         let excluded: Set<Int32> = [SpecialToken.startOfSequence.id, SpecialToken.endOfSequence.id]
-        let summary: PerplexitySummary
+        let summary: PercentileSummary
         var referenceCorpus: CorpusMetrics?
         switch reference {
         case .recorded(let recorded):
@@ -47,7 +47,7 @@ public struct GenerationEvaluation {
         case .compute(let blocks, let referenceText, let referenceCompressed, let perplexities):
             let scores = perplexities ?? Self.perplexities(of: blocks, under: generationZero)
             referencePerplexities = scores
-            summary = PerplexitySummary(scores)
+            summary = PercentileSummary(scores)
             referenceCorpus = CorpusMetrics(corpus: blocks, real: profile, excluded: excluded, textBytes: referenceText,
                                             compressedBytes: referenceCompressed)
         }
@@ -56,7 +56,7 @@ public struct GenerationEvaluation {
             seed: seed, generation: generation, trainingBlocks: trainingBlocks,
             testPerplexity: testScore.perplexity, testTokens: testScore.tokens,
             testSentencePerplexity: sentences.map { model.score($0, mode: .sentence).reduce(into: SequenceScore()) { $0 += $1 }.perplexity },
-            generated: PerplexitySummary(generatedPerplexities), generatedHistogram: LogPerplexityHistogram(generatedPerplexities),
+            generated: PercentileSummary(generatedPerplexities), generatedHistogram: LogPerplexityHistogram(generatedPerplexities),
             belowReferenceP1: shares.below, aboveReferenceP99: shares.above,
             corpus: CorpusMetrics(corpus: generatedSequences, real: profile, excluded: excluded, textBytes: textBytes, compressedBytes: compressedBytes))
         if let referenceCorpus, let referencePerplexities {

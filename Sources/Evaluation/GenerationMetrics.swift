@@ -11,7 +11,7 @@ public struct GenerationMetrics: Codable, Sendable, Equatable {
     /// Stream perplexity of the real test lines (n-gram models; nil if the source text is gone).
     public var testSentencePerplexity: Double?
     /// Per-sequence perplexity under generation 0 of the corpus this generation wrote.
-    public var generated: PerplexitySummary
+    public var generated: PercentileSummary
     public var generatedHistogram: LogPerplexityHistogram
     /// Shares of the generated sequences below the reference's p1 and above its p99.
     public var belowReferenceP1: Double
@@ -19,7 +19,7 @@ public struct GenerationMetrics: Codable, Sendable, Equatable {
     /// Tail and diversity measures of the corpus this generation wrote.
     public var corpus: CorpusMetrics
     /// The same for the real training blocks (the reference), recorded with generation 0.
-    public var reference: PerplexitySummary?
+    public var reference: PercentileSummary?
     public var referenceHistogram: LogPerplexityHistogram?
     public var referenceCorpus: CorpusMetrics?
 }

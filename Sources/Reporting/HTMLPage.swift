@@ -11,6 +11,7 @@ public enum HTMLPage {
         table { border-collapse: collapse; font-size: 12px; } td, th { border: 1px solid #ccc; padding: 3px 6px; text-align: right; }
         th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
         .plots { display: flex; flex-wrap: wrap; gap: 12px; } .note { font-size: 12px; color: #555; }
+        .thumbnails svg { width: 200px; height: auto; } figure { margin: 0; font-size: 12px; }
         pre { white-space: pre-wrap; font-size: 12px; background: #fafafa; border: 1px solid #eee; padding: 8px; }
         </style></head><body>
         \(body)

@@ -23,6 +23,8 @@ public struct HistogramChart: Sendable {
     public var lower: Double
     public var upper: Double
     public var histograms: [Histogram]
+    /// What the histograms count, for the overlay's y axis ("share of sequences").
+    public var items = "sequences"
 
     public init(title: String, xLabel: String, lower: Double, upper: Double, histograms: [Histogram]) {
         self.title = title
@@ -50,7 +52,7 @@ public struct HistogramChart: Sendable {
         lower + (upper - lower) * Double(bin) / Double(bins)
     }
 
-    /// Step outlines on one axis: x = the binned value, y = share of sequences.
+    /// Step outlines on one axis: x = the binned value, y = share of `items`.
     public func renderOverlay(width: Double = 640, height: Double = 360) -> String {
         let frame = PlotFrame(width: width, height: height, left: 56, legend: histograms.map(\.name))
         var svg = SVGDocument(width: frame.width, height: frame.height)
@@ -61,7 +63,7 @@ public struct HistogramChart: Sendable {
         let maxShare = histograms.map { Self.shares($0.counts).max() ?? 0 }.max() ?? 1
         func px(_ x: Double) -> Double { left + (x - minX) / max(maxX - minX, 1e-9) * plotWidth }
         func py(_ share: Double) -> Double { top + plotHeight - share / max(maxShare, 1e-12) * plotHeight }
-        frame.drawFrame(in: &svg, title: title, xLabel: xLabel, yLabel: "share of sequences")
+        frame.drawFrame(in: &svg, title: title, xLabel: xLabel, yLabel: "share of \(items)")
         for tick in 0...4 {
             let fraction = Double(tick) / 4
             let x = left + fraction * plotWidth

@@ -48,6 +48,15 @@ public struct SVGDocument: Sendable {
         elements.append("<polygon class=\"mark\" points=\"\(list)\" fill=\"\(fill)\" fill-opacity=\"\(Self.number(opacity))\" stroke=\"none\"/>")
     }
 
+    public mutating func rectangle(x: Double, y: Double, width: Double, height: Double, fill: String) {
+        elements.append("<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" fill=\"\(fill)\"/>")
+    }
+
+    /// A filled outline in SVG path syntax (`d`), e.g. many unit squares of one colour at once.
+    public mutating func path(_ d: String, fill: String) {
+        elements.append("<path class=\"mark\" d=\"\(d)\" fill=\"\(fill)\"/>")
+    }
+
     public mutating func circle(x: Double, y: Double, radius: Double, fill: String) {
         elements.append("<circle class=\"mark\" cx=\"\(Self.number(x))\" cy=\"\(Self.number(y))\" r=\"\(Self.number(radius))\" fill=\"\(fill)\"/>")
     }

@@ -4,14 +4,14 @@ import Testing
 @Suite struct PerplexityStatisticsTests {
     @Test func percentilesInterpolateBetweenOrderStatistics() {
         // Sorted 10, 20, …, 110 (11 values): rank p/100·10.
-        let summary = PerplexitySummary([110, 10, 30, 20, 50, 40, 60, 80, 70, 90, 100])
+        let summary = PercentileSummary([110, 10, 30, 20, 50, 40, 60, 80, 70, 90, 100])
         #expect(summary.count == 11)
         #expect(abs(summary.p1 - 11) < 1e-12)    // rank 0.1
         #expect(abs(summary.p5 - 15) < 1e-12)    // rank 0.5
         #expect(summary.p50 == 60)               // rank 5
         #expect(abs(summary.p95 - 105) < 1e-12)  // rank 9.5
         #expect(abs(summary.p99 - 109) < 1e-12)  // rank 9.9
-        #expect(PerplexitySummary([7]).p1 == 7 && PerplexitySummary([7]).p99 == 7)
+        #expect(PercentileSummary([7]).p1 == 7 && PercentileSummary([7]).p99 == 7)
     }
 
     @Test func histogramBinsLog10PerplexityOnSharedEdges() {

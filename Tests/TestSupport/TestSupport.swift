@@ -16,3 +16,12 @@ public func anchorsDirectory() -> URL? {
         URL(fileURLWithPath: $0).standardizedFileURL.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("anchors")
     }
 }
+
+/// The handwritten digits: `DIGITS_DIR` when set, else `../shared/corpora/digits` beside the
+/// WikiText-2 directory, when it is there.
+public let digitsDirectory: String? = {
+    if let path = ProcessInfo.processInfo.environment["DIGITS_DIR"], !path.isEmpty { return path }
+    guard let wikiText2Directory else { return nil }
+    let sibling = URL(fileURLWithPath: wikiText2Directory).standardizedFileURL.deletingLastPathComponent().appendingPathComponent("digits").path
+    return FileManager.default.fileExists(atPath: "\(sibling)/digits.csv.gz") ? sibling : nil
+}()
