@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CorpusStore", "LanguageModeling", "Settings", "Storage", "Tokenization", "ZIPFoundation"], path: "Tests/TestSupport"),
 
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
-        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Storage"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Storage", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["TestSupport", "Tokenization", "Storage"]),
         .testTarget(name: "CorpusStoreTests", dependencies: ["TestSupport", "CorpusStore", "Tokenization", "Storage", "ZIPFoundation"]),

@@ -9,14 +9,15 @@ import Storage
 /// The Gaussian (rather than Bernoulli) likelihood is a density over images of any greyness, so
 /// the ELBO of a blurred sample and of a crisp real digit are bounds of the same quantity.
 public struct VAEArchitecture: Codable, Sendable, Equatable {
-    public var inputs = DigitSet.pixels
+    /// One input per pixel of an 8×8 digit.
+    public var inputs: Int { DigitSet.pixels }
     public var hidden = 128
     public var latent = 8
     /// σ of p(x | z) = N(decoder(z), σ² I), in pixel units of [0, 1].
     public var pixelDeviation = 0.1
 
-    public init(inputs: Int = DigitSet.pixels, hidden: Int = 128, latent: Int = 8, pixelDeviation: Double = 0.1) {
-        (self.inputs, self.hidden, self.latent, self.pixelDeviation) = (inputs, hidden, latent, pixelDeviation)
+    public init(hidden: Int = 128, latent: Int = 8, pixelDeviation: Double = 0.1) {
+        (self.hidden, self.latent, self.pixelDeviation) = (hidden, latent, pixelDeviation)
     }
 
     /// Hugging-Face-style names, each `[in, out]` like the transformer's `Conv1D` weights, so the

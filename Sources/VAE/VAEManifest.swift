@@ -26,14 +26,7 @@ struct VAEManifest: Codable, Equatable {
     }
 
     static func load(in directory: String) throws -> VAEManifest {
-        let path = "\(directory)/\(fileName)"
-        do {
-            return try JSONDecoder().decode(VAEManifest.self, from: Data(try InputFile(path: path).readAll()))
-        } catch let error as CollapseError {
-            throw error
-        } catch {
-            throw CollapseError("not a valid VAE run manifest (\(error.localizedDescription)); remove the directory to start again", path: path)
-        }
+        try readJSON(VAEManifest.self, from: "\(directory)/\(fileName)")
     }
 
     /// Whether the generation finished and every file it recorded still has its bytes.

@@ -69,7 +69,7 @@ struct VAEReport {
     }
 
     func values(_ file: String) throws -> [Double] {
-        try InputFile.readText(path: "\(result.directory)/\(file)").split(separator: "\n").compactMap { Double($0) }
+        try readNumbers(from: "\(result.directory)/\(file)")
     }
 
     /// Per-seed curves by generation, each with the real digits' value as a dashed line.

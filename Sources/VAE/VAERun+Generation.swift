@@ -24,7 +24,7 @@ extension VAERun {
             state.judge = model
             state.reference = VAEReference(seed: seed, negativeELBO: PercentileSummary(realScores), meanNegativeELBO: mean(realScores),
                                            statistics: SampleStatistics.measure(real, against: real, isReal: true))
-            try writeValues(realScores, to: "\(folder)/real-elbo.tsv")
+            try writeNumbers(realScores, to: "\(folder)/real-elbo.tsv")
             try FileSystem.writeText(try prettyJSON(state.reference), to: "\(folder)/reference.json")
             files += ["real-elbo.tsv", "reference.json"]
         }
@@ -42,7 +42,7 @@ extension VAERun {
         try FileSystem.writeText(history.enumerated().map { "\($0.offset + 1)\t\($0.element)\n" }.joined(), to: "\(folder)/training.tsv")
         try samples.write(to: "\(folder)/samples.tsv")
         try FileSystem.writeText(DigitGrid.svg(samples), to: "\(folder)/samples.svg")
-        try writeValues(scores, to: "\(folder)/elbo.tsv")
+        try writeNumbers(scores, to: "\(folder)/elbo.tsv")
         try FileSystem.writeText(try prettyJSON(metrics.withoutTiming), to: "\(folder)/metrics.json")
         state.previousSamples = samples
         writeToStandardError("seed \(seed) generation \(generation): loss \(Format.fixed(metrics.finalTrainingLoss, digits: 2)), "
@@ -72,27 +72,17 @@ extension VAERun {
         guard generation > 0 else { return }
         let first = "\(directory)/\(generationDirectory(seed: seed, generation: 0))"
         if state.judge == nil { state.judge = try VariationalAutoencoder<Float>.load(path: "\(first)/model.safetensors") }
-        if state.reference == nil {
-            let path = "\(first)/reference.json"
-            do {
-                state.reference = try JSONDecoder().decode(VAEReference.self, from: Data(try InputFile(path: path).readAll()))
-            } catch let error as CollapseError { throw error } catch {
-                throw CollapseError("not a valid reference file (\(error.localizedDescription))", path: path)
-            }
-        }
+        if state.reference == nil { state.reference = try readJSON(VAEReference.self, from: "\(first)/reference.json") }
         if state.previousSamples == nil {
             state.previousSamples = try DigitSet.read(path: "\(directory)/\(generationDirectory(seed: seed, generation: generation - 1))/samples.tsv")
         }
     }
 
-    func writeValues(_ values: [Double], to path: String) throws {
-        try FileSystem.writeText(values.map { "\($0)\n" }.joined(), to: path)
-    }
 }
 
-func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+private func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
 
-func share(_ values: [Double], where predicate: (Double) -> Bool) -> Double {
+private func share(_ values: [Double], where predicate: (Double) -> Bool) -> Double {
     values.isEmpty ? 0 : Double(values.lazy.filter(predicate).count) / Double(values.count)
 }
 

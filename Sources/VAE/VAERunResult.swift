@@ -14,19 +14,11 @@ public struct VAERunResult {
         self.directory = directory
         self.configuration = configuration
         seeds = try configuration.seeds.map { seed in
-            let reference: VAEReference = try Self.decode("\(directory)/seed-\(seed)/gen-0/reference.json")
-            let generations: [VAEGenerationMetrics] = try (0..<configuration.generations).map {
-                try Self.decode("\(directory)/seed-\(seed)/gen-\($0)/metrics.json")
+            let reference = try readJSON(VAEReference.self, from: "\(directory)/seed-\(seed)/gen-0/reference.json")
+            let generations = try (0..<configuration.generations).map {
+                try readJSON(VAEGenerationMetrics.self, from: "\(directory)/seed-\(seed)/gen-\($0)/metrics.json")
             }
             return (reference, generations)
-        }
-    }
-
-    static func decode<Value: Decodable>(_ path: String) throws -> Value {
-        do {
-            return try JSONDecoder().decode(Value.self, from: Data(try InputFile(path: path).readAll()))
-        } catch let error as CollapseError { throw error } catch {
-            throw CollapseError("not a valid metrics file (\(error.localizedDescription))", path: path)
         }
     }
 

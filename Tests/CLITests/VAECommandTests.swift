@@ -2,16 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `count` synthetic digits as CSV: class c has a bright column c % 8 and row c / 2.
 func writeDigitsCSV(_ path: String, count: Int) throws {
-    var state: UInt64 = 3
-    func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
-    let text = (0..<count).map { index in
-        let label = index % 10
-        return ((0..<64).map { pixel in "\(pixel % 8 == label % 8 || pixel / 8 == label / 2 ? 10 + next() % 7 : next() % 4)" } + ["\(label)"])
-            .joined(separator: ",")
-    }.joined(separator: "\n") + "\n"
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    try syntheticDigitsCSV(count: count).write(toFile: path, atomically: true, encoding: .utf8)
 }
 
 @Suite(.serialized) struct VAECommandTests {
@@ -81,19 +73,4 @@ func writeDigitsCSV(_ path: String, count: Int) throws {
         #expect(table.count == 1 + 3) // header, the real digits, 2 generations
         #expect(table[3].split(separator: "\t")[2...3] == ["1797", "180"]) // 10 % of 1,797 real, rounded
     }
-}
-
-/// A VAE run's files but its manifest and lock, with the run's name out of the report's title.
-func vaeRunFiles(_ directory: String) throws -> [String: Data] {
-    var files: [String: Data] = [:]
-    for relative in filesUnder(directory) where relative != "manifest.json" && relative != ".lock" {
-        var isDirectory: ObjCBool = false
-        _ = FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory)
-        if !isDirectory.boolValue { files[relative] = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(relative)")) }
-    }
-    if let report = files["report.html"] {
-        let name = URL(fileURLWithPath: directory).lastPathComponent
-        files["report.html"] = Data(String(decoding: report, as: UTF8.self).replacingOccurrences(of: "VAE run \(name)", with: "VAE run").utf8)
-    }
-    return files
 }

@@ -68,9 +68,7 @@ func smallTrainingData(blocks: Int, length: Int, seed: UInt64) throws -> (Vocabu
 
     /// The README's "Ranges" table lists the transformer's settings with the same ranges.
     @Test func theReadmeTableListsEveryTransformerLimit() throws {
-        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("README.md")
-        let rows = try String(contentsOf: readme, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("|") }
+        let rows = try readmeTableRows()
         for limit in GPT2Limits.table {
             let row = rows.first { row in limit.names.allSatisfy { row.contains("`\($0)`") } }
             #expect(row?.contains(limit.range) == true, "README lacks \(limit.names) \(limit.range)")

@@ -1,6 +1,7 @@
 import Foundation
 import Storage
 import Testing
+import TestSupport
 @testable import Settings
 
 @Suite struct LimitTests {
@@ -15,9 +16,7 @@ import Testing
 
     /// The README's "Ranges" table lists every limit the code enforces, with the same range.
     @Test func theReadmeTableListsEveryLimit() throws {
-        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("README.md")
-        let rows = try String(contentsOf: readme, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("|") }
+        let rows = try readmeTableRows()
         for limit in Limits.table {
             let row = rows.first { row in limit.names.allSatisfy { row.contains("`\($0)`") } }
             #expect(row != nil, "no README row names \(limit.names)")

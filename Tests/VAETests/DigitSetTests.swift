@@ -4,20 +4,6 @@ import Testing
 import TestSupport
 @testable import VAE
 
-/// CSV text of `count` synthetic digits: class c has a bright column c % 8 and row c / 2, with noise.
-func syntheticDigitsCSV(count: Int, seed: UInt64 = 5) -> String {
-    var random = SplitMix64(seed: seed)
-    return (0..<count).map { index in
-        let label = index % 10
-        let pixels = (0..<64).map { pixel -> String in
-            let (row, column) = (pixel / 8, pixel % 8)
-            let bright = column == label % 8 || row == label / 2
-            return "\(bright ? 10 + Int(random.next() % 7) : Int(random.next() % 4))"
-        }
-        return (pixels + ["\(label)"]).joined(separator: ",")
-    }.joined(separator: "\n") + "\n"
-}
-
 @Suite struct DigitSetTests {
     @Test func readsTheRealDigitsFromTheirGzipFile() throws {
         guard let directory = digitsDirectory else {

@@ -22,25 +22,6 @@ func writeSyntheticDigits(in root: String, count: Int = 200) throws -> String {
     return path
 }
 
-/// Every file of a run directory but its manifest (it records timings), by relative path; the
-/// report with the run's directory name taken out of its title.
-func runFiles(_ directory: String) throws -> [String: Data] {
-    var files: [String: Data] = [:]
-    let enumerator = FileManager.default.enumerator(atPath: directory)
-    while let relative = enumerator?.nextObject() as? String {
-        var isDirectory: ObjCBool = false
-        _ = FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory)
-        if !isDirectory.boolValue, relative != "manifest.json", relative != ".lock" {
-            files[relative] = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(relative)"))
-        }
-    }
-    if let report = files["report.html"] {
-        let name = URL(fileURLWithPath: directory).lastPathComponent
-        files["report.html"] = Data(String(decoding: report, as: UTF8.self).replacingOccurrences(of: "VAE run \(name)", with: "VAE run").utf8)
-    }
-    return files
-}
-
 @Suite(.serialized) struct VAERunTests {
     @Test func aRunWritesEveryGenerationAndRepeatsItselfByteForByte() throws {
         let root = try temporaryDirectory()
@@ -48,7 +29,7 @@ func runFiles(_ directory: String) throws -> [String: Data] {
         let digits = try writeSyntheticDigits(in: root)
         let result = try VAERun(directory: "\(root)/a", configuration: tinyVAEConfiguration()).execute(digits: digits, resume: false)
         #expect(result.seeds.count == 2 && result.seeds.allSatisfy { $0.generations.count == 3 })
-        let first = try runFiles("\(root)/a")
+        let first = try vaeRunFiles("\(root)/a")
         for file in ["metrics.tsv", "report.html", "config.json", "real-digits.svg", "seed-4/gen-0/reference.json", "seed-9/gen-2/samples.svg",
                      "seed-9/gen-2/model.safetensors", "seed-9/gen-2/elbo.tsv"] {
             #expect(first[file] != nil, "\(file) missing")
@@ -60,7 +41,7 @@ func runFiles(_ directory: String) throws -> [String: Data] {
         // Different seeds are different runs.
         #expect(first["seed-4/gen-1/samples.tsv"] != first["seed-9/gen-1/samples.tsv"])
         _ = try VAERun(directory: "\(root)/b", configuration: tinyVAEConfiguration()).execute(digits: digits, resume: false)
-        #expect(try runFiles("\(root)/b") == first)
+        #expect(try vaeRunFiles("\(root)/b") == first)
     }
 
     @Test func resumingAfterALostGenerationEndsWithTheSameFiles() throws {
@@ -69,7 +50,7 @@ func runFiles(_ directory: String) throws -> [String: Data] {
         let digits = try writeSyntheticDigits(in: root)
         let configuration = tinyVAEConfiguration()
         _ = try VAERun(directory: "\(root)/whole", configuration: configuration).execute(digits: digits, resume: false)
-        let expected = try runFiles("\(root)/whole")
+        let expected = try vaeRunFiles("\(root)/whole")
         // As if killed while seed 9's generation 1 was being written: its record and later ones
         // gone, a half-written file left, generation 2's files damaged.
         let run = "\(root)/cut"
@@ -82,7 +63,7 @@ func runFiles(_ directory: String) throws -> [String: Data] {
         try FileManager.default.removeItem(atPath: "\(run)/report.html")
         let seed4Model = try Data(contentsOf: URL(fileURLWithPath: "\(run)/seed-4/gen-2/model.safetensors"))
         _ = try VAERun(directory: run, configuration: configuration).execute(digits: digits, resume: true)
-        #expect(try runFiles(run) == expected)
+        #expect(try vaeRunFiles(run) == expected)
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(run)/seed-4/gen-2/model.safetensors")) == seed4Model)
     }
 
@@ -91,7 +72,7 @@ func runFiles(_ directory: String) throws -> [String: Data] {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let digits = try writeSyntheticDigits(in: root)
         _ = try VAERun(directory: "\(root)/run", configuration: tinyVAEConfiguration(generations: 1)).execute(digits: digits, resume: false)
-        let before = try runFiles("\(root)/run")
+        let before = try vaeRunFiles("\(root)/run")
         let attempts: [(VAERunConfiguration, Bool, String)] = [
             (tinyVAEConfiguration(generations: 1), false, "already holds a VAE run"),
             (tinyVAEConfiguration(generations: 2), true, "another configuration"),
@@ -104,7 +85,7 @@ func runFiles(_ directory: String) throws -> [String: Data] {
                 #expect(error.description.contains(fragment) && error.path == "\(root)/run", "\(error)")
             }
         }
-        #expect(try runFiles("\(root)/run") == before)
+        #expect(try vaeRunFiles("\(root)/run") == before)
     }
 
     @Test func realFractionMixesFreshRealDigitsIntoEachLaterGeneration() throws {
