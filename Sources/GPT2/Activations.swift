@@ -19,8 +19,6 @@ final class Activations<T: Scalar> {
     let maxima, sums: TensorBuffer<T>
     private let vocabularySize: Int
     private var storedLogits: TensorBuffer<T>?
-    /// The logits buffer holds zeros: freshly allocated, or cleared by a backward pass.
-    var logitsAreZero = true
     private var storedWorkspace: ClassifierHead.Workspace<T>?
     private let width: Int
     let ids: UnsafeMutablePointer<Int32>
@@ -58,8 +56,8 @@ final class Activations<T: Scalar> {
         dFCPre = buffer(4 * n * c)
     }
 
-    /// The whole [positions × vocabulary] logits, allocated on first use (training and tests
-    /// only; scoring goes through `scratch`). Overwritten by their gradient in a training pass.
+    /// The whole [positions × vocabulary] logits, allocated on first use (training, and callers
+    /// that read them; scoring goes through the head's scratch blocks).
     func logits() -> TensorBuffer<T> {
         if let storedLogits { return storedLogits }
         let logits = TensorBuffer<T>(count: batch * length * vocabularySize)

@@ -15,8 +15,8 @@ public final class Transformer<T: Scalar> {
     private var activations: Activations<T>?
     /// Predicted positions of the last forward pass (targets ≥ 0).
     private var predicted = 0
-    /// Whether the last forward pass stored its logits whole.
-    private var keptLogits = false
+    /// What the last forward pass kept: its logits for the backward, or row by row for `logits`.
+    private var keptGradient = false, keptRowLogits = false
 
     public var configuration: GPT2Configuration { layout.configuration }
 
@@ -29,14 +29,15 @@ public final class Transformer<T: Scalar> {
 
     /// Runs `batch` sequences of `length` input ids and returns the mean cross-entropy (natural
     /// log) over the positions whose target is not negative. With `keepGradient`, the logits are
-    /// kept for `backward()`; with `keepLogits`, for `logits` (otherwise they pass through a
-    /// block-sized scratch buffer and are never stored whole).
+    /// kept for `backward()`; with `keepLogits` (not both), for `logits` (otherwise they pass
+    /// through a block-sized scratch buffer and are never stored whole).
     /// - Complexity: O(batch × length × (layers × width² + width × vocabulary)), dominated by
     ///   the output projection's matrix product.
     @discardableResult
     public func forward(ids: UnsafeBufferPointer<Int32>, targets: UnsafeBufferPointer<Int32>, batch: Int, length: Int,
                         keepGradient: Bool, keepLogits: Bool = false) -> T {
         precondition(ids.count == batch * length && targets.count == batch * length && length <= configuration.context)
+        precondition(!(keepGradient && keepLogits), "the logits are kept for the backward or for reading, not both")
         let acts = buffers(batch: batch, length: length)
         let (n, c, v) = (batch * length, configuration.width, configuration.vocabularySize)
         acts.ids.update(from: ids.baseAddress!, count: n)
@@ -52,22 +53,19 @@ public final class Transformer<T: Scalar> {
         LayerNorm.forward(acts.lnf.pointer, mean: acts.lnfMean.pointer, rstd: acts.lnfRstd.pointer, input,
                           weight: p + layout.finalNormWeight, bias: p + layout.finalNormBias, rows: n, channels: c)
         predicted = (0..<n).count { acts.targets[$0] >= 0 }
-        keptLogits = keepGradient || keepLogits
+        (keptGradient, keptRowLogits) = (keepGradient, keepLogits)
+        let kept: ClassifierHead.KeptLogits<T>? = keepGradient ? .blocks(acts.logits().pointer) : keepLogits ? .rows(acts.logits().pointer) : nil
         ClassifierHead.forward(x: acts.lnf.pointer, weight: p + layout.tokenEmbedding, targets: acts.targets, losses: acts.losses.pointer,
                                maxima: acts.maxima.pointer, sums: acts.sums.pointer,
-                               logits: keptLogits ? acts.logits().pointer : nil, logitsAreZero: acts.logitsAreZero,
-                               workspace: acts.workspace(),
-                               rows: n, channels: c, classes: v, weightIsFrozen: parametersAreFrozen)
-        if keptLogits { acts.logitsAreZero = false }
+                               logits: kept, workspace: acts.workspace(), rows: n, channels: c, classes: v, weightIsFrozen: parametersAreFrozen)
         var total: T = 0
         for i in 0..<n { total += acts.losses[i] }
         return total / T(max(predicted, 1))
     }
 
-    /// The logits [positions × vocabulary] of the last forward pass, if it kept them
-    /// (`keepLogits`, without `keepGradient`).
+    /// The logits [positions × vocabulary] of the last forward pass, if it kept them (`keepLogits`).
     public var logits: UnsafeBufferPointer<T> {
-        guard let activations, keptLogits else { return UnsafeBufferPointer(start: nil, count: 0) }
+        guard let activations, keptRowLogits else { return UnsafeBufferPointer(start: nil, count: 0) }
         let logits = activations.logits()
         return UnsafeBufferPointer(start: logits.pointer, count: logits.count)
     }
@@ -108,11 +106,10 @@ public final class Transformer<T: Scalar> {
         let (batch, length) = (acts.batch, acts.length)
         let (n, c, v) = (batch * length, configuration.width, configuration.vocabularySize)
         let p = parameters.pointer, g = gradients.pointer
-        precondition(keptLogits, "backward() needs a forward pass that kept its gradient")
+        precondition(keptGradient, "backward() needs a forward pass that kept its gradient")
         ClassifierHead.backward(dx: acts.dNorm.pointer, dweight: g + layout.tokenEmbedding, x: acts.lnf.pointer, weight: p + layout.tokenEmbedding,
                                 logits: acts.logits().pointer, targets: acts.targets, maxima: acts.maxima.pointer, sums: acts.sums.pointer,
                                 scale: 1 / T(max(predicted, 1)), workspace: acts.workspace(), rows: n, channels: c, classes: v)
-        acts.logitsAreZero = true
         acts.dResidual.fill(0)
         let last = acts.blocks.last?.output.pointer ?? acts.encoded.pointer
         LayerNorm.backward(dinp: acts.dResidual.pointer, dweight: g + layout.finalNormWeight, dbias: g + layout.finalNormBias,

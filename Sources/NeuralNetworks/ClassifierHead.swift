@@ -7,10 +7,20 @@
 /// the worker's running maximum and sum of exponentials per row (combined across workers at the
 /// end), the backward turns it into its gradient and feeds it straight to the two products that
 /// need it. So products and reductions overlap across the cores with no barrier between them,
-/// and the logits go through memory once each way (training) or not at all (scoring). The
+/// and the logits go through memory once each way (training: written block by block, read
+/// back into a scratch block, so they are never written twice) or not at all (scoring). The
 /// blocks a worker takes, and the order partial results are combined in, depend only on the
 /// fixed number of lanes: results are the same at every thread count.
 public enum ClassifierHead {
+    /// Where a forward pass keeps its logits.
+    public enum KeptLogits<T: Scalar> {
+        /// [rows × classes] row-major, for callers that read them.
+        case rows(UnsafeMutablePointer<T>)
+        /// For `backward`: block after block of `columns` classes, each block's [rows × width]
+        /// contiguous, written by the tiled product as the scratch blocks are.
+        case blocks(UnsafeMutablePointer<T>)
+    }
+
     /// Classes per block: each product fills `pieceRows` × 1024 floats.
     public static let columns = 1024
     /// Workers, whatever the thread count (enough for the cores this tool targets).
@@ -46,28 +56,31 @@ public enum ClassifierHead {
     /// is negative); maxima[n] and sums[n] keep the row's largest logit and Σ exp(logit − largest)
     /// for the backward.
     /// - Parameters:
-    ///   - logits: [rows × classes], kept for the backward (training, or a caller that reads
-    ///     them), and all zeros on entry when `logitsAreZero` (as the backward leaves it), so
-    ///     the products accumulate into it without OpenBLAS clearing it first; nil to work in
-    ///     the workspace's scratch blocks alone.
+    ///   - logits: where to keep the [rows × classes] logits (`.blocks` for the backward, `.rows`
+    ///     for a caller that reads them); nil to work in the workspace's scratch blocks alone.
     ///   - weightIsFrozen: the weight never changes while it lies where it lies (a model only
     ///     used for inference): its panels are packed once, not at every call.
     /// - Complexity: one rows × classes × channels product, and O(rows × classes).
     @inlinable
     public static func forward<T: Scalar>(x: UnsafePointer<T>, weight: UnsafePointer<T>, targets: UnsafePointer<Int32>,
                                           losses: UnsafeMutablePointer<T>, maxima: UnsafeMutablePointer<T>, sums: UnsafeMutablePointer<T>,
-                                          logits: UnsafeMutablePointer<T>?, logitsAreZero: Bool, workspace: Workspace<T>,
+                                          logits: KeptLogits<T>?, workspace: Workspace<T>,
                                           rows: Int, channels: Int, classes: Int, weightIsFrozen: Bool = false) {
         let workers = workspace.workers
         workspace.maxima.fill(-.infinity)
         workspace.sums.fill(0)
         losses.update(repeating: 0, count: rows)
-        // Kept logits go through OpenBLAS, whose kernels prefetch the rows of C they fill (far
-        // apart in the whole logits); scratch blocks through the tiled product over the
-        // weight's transpose packed once here, where OpenBLAS would pack each block of the
-        // weight again for every piece of rows (measured in-process: 4–8 % faster, and 25 %
-        // slower than OpenBLAS on the kept logits).
-        if logits == nil && !(weightIsFrozen && workspace.packedFrozenWeight == weight) {
+        // Logits kept row by row go through OpenBLAS, whose kernels prefetch the rows of C they
+        // fill (far apart in the whole logits); the rest through the tiled product over the
+        // weight's transpose packed once here, where OpenBLAS would pack each block of the weight
+        // again for every piece of rows.
+        var rowMajor: UnsafeMutablePointer<T>?, blockMajor: UnsafeMutablePointer<T>?
+        switch logits {
+        case .rows(let pointer): rowMajor = pointer
+        case .blocks(let pointer): blockMajor = pointer
+        case nil: break
+        }
+        if rowMajor == nil && !(weightIsFrozen && workspace.packedFrozenWeight == weight) {
             workspace.panels.pack(transposing: weight)
             workspace.packedFrozenWeight = weightIsFrozen ? weight : nil
         }
@@ -79,15 +92,17 @@ public enum ClassifierHead {
                     for first in Swift.stride(from: 0, to: rows, by: pieceRows) {
                         let count = min(pieceRows, rows - first)
                         let block: UnsafeMutablePointer<T>, stride: Int
-                        if let logits {
-                            (block, stride) = (logits + first * classes + start, classes)
+                        if let rowMajor {
+                            (block, stride) = (rowMajor + first * classes + start, classes)
                             T.serialGemm(transposeA: false, transposeB: true, m: count, n: width, k: channels, alpha: 1, a: x + first * channels,
-                                         lda: channels, b: weight + start * channels, ldb: channels, beta: logitsAreZero ? 1 : 0, c: block,
-                                         ldc: stride)
+                                         lda: channels, b: weight + start * channels, ldb: channels, beta: 0, c: block, ldc: stride)
                         } else {
                             (block, stride) = (workspace.scratch.pointer + worker * pieceRows * columns, width)
                             TiledProduct.multiply(m: count, n: width, k: channels, a: x + first * channels, rowStride: channels, depthStride: 1,
                                                   b: .panels(workspace.panels, firstColumn: start), c: block, ldc: stride, accumulate: false)
+                            // One contiguous copy of the piece where the backward reads it: the tiled
+                            // product's stores into memory not yet in the cache would each wait for it.
+                            blockMajor?.advanced(by: start * rows + first * width).update(from: block, count: count * width)
                         }
                         for n in 0..<count {
                             let row = block + n * stride
@@ -118,13 +133,13 @@ public enum ClassifierHead {
     }
 
     /// The gradient of Σ losses · scale: dx = dlogits · W (assigned) and dweight += dlogitsᵀ · x,
-    /// with dlogits = (softmax − one-hot) · scale built block by block in the forward's logits.
-    /// Rows whose target is negative contribute nothing. Leaves `logits` all zeros, each block
-    /// cleared right after its products, while it is still in the cache.
+    /// with dlogits = (softmax − one-hot) · scale built piece by piece in a scratch block from
+    /// the logits a forward pass kept `.blocks` (which it leaves as they are, so they are read
+    /// from memory but never written back). Rows whose target is negative contribute nothing.
     /// - Complexity: two rows × classes × channels products, and O(rows × classes).
     @inlinable
     public static func backward<T: Scalar>(dx: UnsafeMutablePointer<T>, dweight: UnsafeMutablePointer<T>, x: UnsafePointer<T>,
-                                           weight: UnsafePointer<T>, logits: UnsafeMutablePointer<T>, targets: UnsafePointer<Int32>,
+                                           weight: UnsafePointer<T>, logits: UnsafePointer<T>, targets: UnsafePointer<Int32>,
                                            maxima: UnsafePointer<T>, sums: UnsafePointer<T>, scale: T, workspace: Workspace<T>,
                                            rows: Int, channels: Int, classes: Int) {
         let workers = workspace.workers
@@ -138,9 +153,10 @@ public enum ClassifierHead {
                     let width = min(columns, classes - start)
                     for first in stride(from: 0, to: rows, by: pieceRows) {
                         backwardPiece(partial: partial + first * channels, dweight: dweight + start * channels, x: x + first * channels,
-                                      weight: weight + start * channels, block: logits + first * classes + start,
+                                      weight: weight + start * channels, logits: logits + start * rows + first * width,
+                                      scratch: workspace.scratch.pointer + worker * pieceRows * columns,
                                       targets: targets + first, shifts: shifts + first, scale: scale, rows: min(pieceRows, rows - first),
-                                      channels: channels, classes: classes, start: start, width: width)
+                                      channels: channels, start: start, width: width)
                     }
                 }
             }
@@ -154,30 +170,31 @@ public enum ClassifierHead {
 
     /// Rows per piece of a block: a piece (256 × 1024 floats, 1 MiB) stays in a core's L2 from
     /// its product to its reduction (forward), or from its exponentials through both products
-    /// to its clearing (backward).
+    /// (backward).
     public static let pieceRows = 256
 
-    /// One piece of the backward: turns `rows` rows of a block of logits into dlogits, feeds
-    /// them to both products, and clears them.
+    /// One piece of the backward: turns `rows` rows of a block of logits (rows of `width`) into
+    /// dlogits in `scratch` and feeds them to both products.
     @inlinable
     static func backwardPiece<T: Scalar>(partial: UnsafeMutablePointer<T>, dweight: UnsafeMutablePointer<T>, x: UnsafePointer<T>,
-                                         weight: UnsafePointer<T>, block: UnsafeMutablePointer<T>, targets: UnsafePointer<Int32>,
-                                         shifts: UnsafePointer<T>, scale: T, rows: Int, channels: Int, classes: Int, start: Int, width: Int) {
+                                         weight: UnsafePointer<T>, logits: UnsafePointer<T>, scratch: UnsafeMutablePointer<T>,
+                                         targets: UnsafePointer<Int32>, shifts: UnsafePointer<T>, scale: T, rows: Int, channels: Int,
+                                         start: Int, width: Int) {
         for n in 0..<rows {
-            let row = block + n * classes
+            let row = scratch + n * width
             let target = Int(targets[n])
             guard target >= 0 else {
                 row.update(repeating: 0, count: width)
                 continue
             }
             // softmax · scale in one pass: exp(logit − (max + log(sum / scale))).
+            row.update(from: logits + n * width, count: width)
             _ = T.exponentiate(row, count: width, shift: shifts[n])
             if target >= start && target < start + width { row[target - start] -= scale }
         }
-        T.serialGemm(transposeA: false, transposeB: false, m: rows, n: channels, k: width, alpha: 1, a: block, lda: classes,
+        T.serialGemm(transposeA: false, transposeB: false, m: rows, n: channels, k: width, alpha: 1, a: scratch, lda: width,
                      b: weight, ldb: channels, beta: 1, c: partial, ldc: channels)
-        T.serialGemm(transposeA: true, transposeB: false, m: width, n: channels, k: rows, alpha: 1, a: block, lda: classes,
+        T.serialGemm(transposeA: true, transposeB: false, m: width, n: channels, k: rows, alpha: 1, a: scratch, lda: width,
                      b: x, ldb: channels, beta: 1, c: dweight, ldc: channels)
-        for n in 0..<rows { (block + n * classes).update(repeating: 0, count: width) }
     }
 }

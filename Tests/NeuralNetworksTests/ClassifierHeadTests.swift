@@ -32,6 +32,7 @@ import Testing
         let logits = TensorBuffer<Double>(count: rows * classes), referenceLosses = TensorBuffer<Double>(count: rows)
         Double.gemm(transposeA: false, transposeB: true, m: rows, n: classes, k: channels, alpha: 1, a: x.pointer, lda: channels,
                     b: weight.pointer, ldb: channels, beta: 0, c: logits.pointer, ldc: classes)
+        let referenceLogits = logits.copy()
         targets.withUnsafeBufferPointer { t in
             SoftmaxCrossEntropy.forwardBackward(logits.pointer, targets: t.baseAddress!, losses: referenceLosses.pointer, rows: rows,
                                                 classes: classes, gradientScale: scale)
@@ -50,14 +51,22 @@ import Testing
         let maxima = TensorBuffer<T>(count: rows), sums = TensorBuffer<T>(count: rows)
         let dx = TensorBuffer<T>(count: rows * channels), dw = TensorBuffer<T>(count: classes * channels)
         let (xT, weightT): (TensorBuffer<T>, TensorBuffer<T>) = (converted(x), converted(weight))
+        var keptForBackward: TensorBuffer<T>?
         targets.withUnsafeBufferPointer { t in
-            // Scoring alone (scratch blocks), then training (kept logits, gradient).
+            // Scoring alone (scratch blocks), the logits kept row by row (for a reader), then
+            // training (kept block by block, gradient).
             ClassifierHead.forward(x: xT.pointer, weight: weightT.pointer, targets: t.baseAddress!, losses: losses.pointer, maxima: maxima.pointer,
-                                   sums: sums.pointer, logits: nil, logitsAreZero: false, workspace: workspace, rows: rows, channels: channels, classes: classes)
+                                   sums: sums.pointer, logits: nil, workspace: workspace, rows: rows, channels: channels, classes: classes)
             for n in 0..<rows { #expect(abs(Double(losses[n]) - referenceLosses[n]) < lossTolerance, "scoring row \(n)") }
             ClassifierHead.forward(x: xT.pointer, weight: weightT.pointer, targets: t.baseAddress!, losses: losses.pointer, maxima: maxima.pointer,
-                                   sums: sums.pointer, logits: kept.pointer, logitsAreZero: true, workspace: workspace, rows: rows, channels: channels, classes: classes)
+                                   sums: sums.pointer, logits: .rows(kept.pointer), workspace: workspace, rows: rows, channels: channels, classes: classes)
+            for n in 0..<rows { #expect(abs(Double(losses[n]) - referenceLosses[n]) < lossTolerance, "reading row \(n)") }
+            let worstLogit = (0..<kept.count).map { abs(Double(kept[$0]) - referenceLogits[$0]) }.max() ?? 0
+            #expect(worstLogit < lossTolerance, "kept logits differ by \(worstLogit)")
+            ClassifierHead.forward(x: xT.pointer, weight: weightT.pointer, targets: t.baseAddress!, losses: losses.pointer, maxima: maxima.pointer,
+                                   sums: sums.pointer, logits: .blocks(kept.pointer), workspace: workspace, rows: rows, channels: channels, classes: classes)
             for n in 0..<rows { #expect(abs(Double(losses[n]) - referenceLosses[n]) < lossTolerance, "training row \(n)") }
+            keptForBackward = kept.copy()
             ClassifierHead.backward(dx: dx.pointer, dweight: dw.pointer, x: xT.pointer, weight: weightT.pointer, logits: kept.pointer,
                                     targets: t.baseAddress!, maxima: maxima.pointer, sums: sums.pointer, scale: T(scale), workspace: workspace,
                                     rows: rows, channels: channels, classes: classes)
@@ -66,8 +75,8 @@ import Testing
         for i in 0..<dx.count { worst = max(worst, abs(Double(dx[i]) - referenceDX[i])) }
         for i in 0..<dw.count { worst = max(worst, abs(Double(dw[i]) - referenceDW[i])) }
         #expect(worst < gradientTolerance, "worst gradient difference \(worst)")
-        // The backward leaves the logits cleared.
-        #expect((0..<kept.count).allSatisfy { kept[$0] == 0 })
+        // The backward reads the kept logits and leaves them as they were.
+        #expect(keptForBackward.map { before in (0..<kept.count).allSatisfy { kept[$0] == before[$0] } } == true)
     }
 
     func converted<T: Scalar>(_ buffer: TensorBuffer<Double>) -> TensorBuffer<T> {
