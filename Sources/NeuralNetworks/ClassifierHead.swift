@@ -108,10 +108,7 @@ public enum ClassifierHead {
                             let row = block + n * stride
                             let target = Int(targets[first + n])
                             if target >= start && target < start + width { losses[first + n] = -row[target - start] }
-                            let maximum = max(runningMaxima[first + n], T.maximum(row, count: width))
-                            let blockSum = T.sumOfExponentials(row, count: width, shift: maximum)
-                            runningSums[first + n] = runningSums[first + n] * T.exp(runningMaxima[first + n] - maximum) + blockSum
-                            runningMaxima[first + n] = maximum
+                            accumulateExponentials(row, count: width, maximum: &runningMaxima[first + n], sum: &runningSums[first + n])
                         }
                     }
                 }
@@ -129,6 +126,29 @@ public enum ClassifierHead {
             maxima[n] = maximum
             sums[n] = sum
             if targets[n] >= 0 { losses[n] += T.log(sum) + maximum }
+        }
+    }
+
+    /// Folds a row's block of logits into its running maximum and Σ exp(logit − maximum). After
+    /// the row's first block, one pass takes both, shifted by the maximum so far (the later
+    /// blocks' logits rarely exceed it by much, and never by enough to overflow before the block
+    /// is taken again with its own maximum).
+    @inlinable @inline(__always)
+    static func accumulateExponentials<T: Scalar>(_ row: UnsafePointer<T>, count: Int, maximum: inout T, sum: inout T) {
+        guard maximum > -.infinity else {
+            maximum = T.maximum(row, count: count)
+            sum = T.sumOfExponentials(row, count: count, shift: maximum)
+            return
+        }
+        let (blockSum, blockMaximum) = T.sumOfExponentialsAndMaximum(row, count: count, shift: maximum)
+        if blockMaximum <= maximum {
+            sum += blockSum
+        } else if blockMaximum - maximum < 64 {
+            sum = (sum + blockSum) * T.exp(maximum - blockMaximum)
+            maximum = blockMaximum
+        } else {
+            sum = sum * T.exp(maximum - blockMaximum) + T.sumOfExponentials(row, count: count, shift: blockMaximum)
+            maximum = blockMaximum
         }
     }
 

@@ -6,6 +6,9 @@ public protocol VectorExponential {
     static func exponentiate(_ x: UnsafeMutablePointer<Self>, count: Int, shift: Self) -> Self
     /// Σ exp(x[i] − shift) for i < count, leaving x as it is.
     static func sumOfExponentials(_ x: UnsafePointer<Self>, count: Int, shift: Self) -> Self
+    /// `sumOfExponentials` and `maximum` in one pass (a shift below the maximum by less than
+    /// about 80 keeps every term finite).
+    static func sumOfExponentialsAndMaximum(_ x: UnsafePointer<Self>, count: Int, shift: Self) -> (sum: Self, maximum: Self)
     /// The largest of x[0..<count].
     static func maximum(_ x: UnsafePointer<Self>, count: Int) -> Self
     /// x[i] ← tanh(x[i]) for i < count.
@@ -50,6 +53,26 @@ extension Float: VectorExponential {
             index += 1
         }
         return total
+    }
+
+    @inlinable
+    public static func sumOfExponentialsAndMaximum(_ x: UnsafePointer<Float>, count: Int, shift: Float) -> (sum: Float, maximum: Float) {
+        var sums = SIMD16<Float>(repeating: 0), best = SIMD16<Float>(repeating: -.infinity)
+        var index = 0
+        let raw = UnsafeRawPointer(x)
+        while index + 16 <= count {
+            let value = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+            best.replace(with: value, where: value .> best)
+            sums += exp16(value - shift)
+            index += 16
+        }
+        var (total, largest) = (sums.sum(), best.max())
+        while index < count {
+            total += exp(x[index] - shift)
+            largest = Swift.max(largest, x[index])
+            index += 1
+        }
+        return (total, largest)
     }
 
     @inlinable
@@ -131,6 +154,16 @@ extension Double: VectorExponential {
             total += x[index]
         }
         return total
+    }
+
+    @inlinable
+    public static func sumOfExponentialsAndMaximum(_ x: UnsafePointer<Double>, count: Int, shift: Double) -> (sum: Double, maximum: Double) {
+        var total = 0.0, largest = -Double.infinity
+        for index in 0..<count {
+            total += exp(x[index] - shift)
+            largest = Swift.max(largest, x[index])
+        }
+        return (total, largest)
     }
 
     @inlinable

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NeuralNetworks
 
@@ -77,6 +78,22 @@ import Testing
         #expect(worst < gradientTolerance, "worst gradient difference \(worst)")
         // The backward reads the kept logits and leaves them as they were.
         #expect(keptForBackward.map { before in (0..<kept.count).allSatisfy { kept[$0] == before[$0] } } == true)
+    }
+
+    /// Blocks folded one after another give the row's maximum and Σ exp(logit − maximum), whether
+    /// a later block's logits stay below the maximum so far, pass it a little, or pass it by far.
+    @Test(arguments: [0.0, 5.0, 120.0])
+    func foldedBlocksGiveTheRowsMaximumAndSum(jump: Double) {
+        let first: [Float] = (0..<40).map { Float($0 % 7) * 0.5 - 1 }
+        let second: [Float] = (0..<37).map { Float($0 % 5) * 0.25 + Float(jump) - 2 }
+        var (maximum, sum) = (-Float.infinity, Float(0))
+        ClassifierHead.accumulateExponentials(first, count: first.count, maximum: &maximum, sum: &sum)
+        ClassifierHead.accumulateExponentials(second, count: second.count, maximum: &maximum, sum: &sum)
+        let all = (first + second).map(Double.init)
+        let expectedMaximum = all.max() ?? 0
+        let expectedSum = all.reduce(0) { $0 + exp($1 - expectedMaximum) }
+        #expect(Double(maximum) == expectedMaximum)
+        #expect(abs(Double(sum) - expectedSum) < 1e-5 * expectedSum, "\(sum) vs \(expectedSum)")
     }
 
     func converted<T: Scalar>(_ buffer: TensorBuffer<Double>) -> TensorBuffer<T> {
