@@ -12,6 +12,7 @@ extension VAERun {
         try FileSystem.createDirectory(folder)
         try loadEarlierGenerations(before: generation, seed: seed, state: &state)
         let start = monotonicSeconds()
+        let log = StageLog("vae seed \(seed) generation \(generation)")
         let (training, realCount) = trainingSet(generation, seed: seed, real: real, previous: state.previousSamples)
         let model = VariationalAutoencoder<Float>(architecture: configuration.architecture, seed: self.seed(seed, generation, .initialization))
         let history = configuration.training.train(model, on: training, seed: self.seed(seed, generation, .training),
@@ -45,10 +46,10 @@ extension VAERun {
         try writeNumbers(scores, to: "\(folder)/elbo.tsv")
         try FileSystem.writeText(try prettyJSON(metrics.withoutTiming), to: "\(folder)/metrics.json")
         state.previousSamples = samples
-        writeToStandardError("seed \(seed) generation \(generation): loss \(Format.fixed(metrics.finalTrainingLoss, digits: 2)), "
+        log.note("loss \(Format.fixed(metrics.finalTrainingLoss, digits: 2)), "
             + "samples' −ELBO under generation 0 p50 \(Format.fixed(metrics.sampleNegativeELBO.p50, digits: 1)), "
-            + "classes \(metrics.statistics.classesCovered), pairwise distance \(Format.fixed(metrics.statistics.meanPairwiseDistance, digits: 3)) "
-            + "(\(Format.fixed(metrics.seconds, digits: 1)) s)\n")
+            + "effective classes \(Format.fixed(metrics.statistics.effectiveClasses, digits: 2)), "
+            + "pairwise distance \(Format.fixed(metrics.statistics.meanPairwiseDistance, digits: 3))")
         return files.map { "\(relative)/\($0)" }
     }
 
