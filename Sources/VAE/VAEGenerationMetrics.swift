@@ -21,7 +21,6 @@ public struct VAEGenerationMetrics: Codable, Sendable, Equatable {
     public var aboveRealP99: Double
     public var belowRealP1: Double
     public var statistics: SampleStatistics
-    public var seconds: Double
 }
 
 /// The real digits measured as a generation is: generation 0's negative ELBO of each, and their

@@ -11,7 +11,6 @@ extension VAERun {
         if FileSystem.exists(folder) { try FileSystem.remove(folder) }
         try FileSystem.createDirectory(folder)
         try loadEarlierGenerations(before: generation, seed: seed, state: &state)
-        let start = monotonicSeconds()
         let log = StageLog("vae seed \(seed) generation \(generation)")
         let (training, realCount) = trainingSet(generation, seed: seed, real: real, previous: state.previousSamples)
         let model = VariationalAutoencoder<Float>(architecture: configuration.architecture, seed: self.seed(seed, generation, .initialization))
@@ -31,20 +30,20 @@ extension VAERun {
         }
         guard let judge = state.judge, let reference = state.reference else { preconditionFailure("generation 0 is loaded before later ones") }
         let scores = judge.negativeELBO(of: samples, draws: configuration.draws, seed: judgingSeed)
-        let realScores = generation == 0 ? [reference.meanNegativeELBO]
-            : model.negativeELBO(of: real, draws: configuration.draws, seed: judgingSeed)
+        let realMean = generation == 0 ? reference.meanNegativeELBO
+            : mean(model.negativeELBO(of: real, draws: configuration.draws, seed: judgingSeed))
         let metrics = VAEGenerationMetrics(
             seed: seed, generation: generation, trainingImages: training.count, realTrainingImages: realCount,
-            finalTrainingLoss: history.last ?? .nan, realNegativeELBO: mean(realScores),
+            finalTrainingLoss: history.last ?? .nan, realNegativeELBO: realMean,
             sampleNegativeELBO: PercentileSummary(scores), meanSampleNegativeELBO: mean(scores),
             aboveRealP99: share(scores) { $0 > reference.negativeELBO.p99 }, belowRealP1: share(scores) { $0 < reference.negativeELBO.p1 },
-            statistics: SampleStatistics.measure(samples, against: real), seconds: monotonicSeconds() - start)
+            statistics: SampleStatistics.measure(samples, against: real))
         try model.save(to: "\(folder)/model.safetensors")
         try FileSystem.writeText(history.enumerated().map { "\($0.offset + 1)\t\($0.element)\n" }.joined(), to: "\(folder)/training.tsv")
         try samples.write(to: "\(folder)/samples.tsv")
         try FileSystem.writeText(DigitGrid.svg(samples), to: "\(folder)/samples.svg")
         try writeNumbers(scores, to: "\(folder)/elbo.tsv")
-        try FileSystem.writeText(try prettyJSON(metrics.withoutTiming), to: "\(folder)/metrics.json")
+        try FileSystem.writeText(try prettyJSON(metrics), to: "\(folder)/metrics.json")
         state.previousSamples = samples
         log.note("loss \(Format.fixed(metrics.finalTrainingLoss, digits: 2)), "
             + "samples' −ELBO under generation 0 p50 \(Format.fixed(metrics.sampleNegativeELBO.p50, digits: 1)), "
@@ -78,21 +77,10 @@ extension VAERun {
             state.previousSamples = try DigitSet.read(path: "\(directory)/\(generationDirectory(seed: seed, generation: generation - 1))/samples.tsv")
         }
     }
-
 }
 
 private func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
 
 private func share(_ values: [Double], where predicate: (Double) -> Bool) -> Double {
     values.isEmpty ? 0 : Double(values.lazy.filter(predicate).count) / Double(values.count)
-}
-
-extension VAEGenerationMetrics {
-    /// The metrics as the run's files hold them: without the wall time, which differs run to
-    /// run, so a resumed run's files equal an uninterrupted one's.
-    var withoutTiming: VAEGenerationMetrics {
-        var copy = self
-        copy.seconds = 0
-        return copy
-    }
 }
