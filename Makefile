@@ -58,8 +58,11 @@ vae: build
 	$(COLLAPSE) vae --digits "$(DIGITS_DIR)" --regime replace --seeds 1,2,3 --out Runs/vae-3-seeds-replace --resume
 	$(COLLAPSE) vae --digits "$(DIGITS_DIR)" --regime real-fraction --real-fraction 0.1 --seeds 1,2,3 --out Runs/vae-3-seeds-real-fraction --resume
 
+# KENLM_BIN names KenLM's binaries (lmplz, build_binary, query; here ../shared/tools/kenlm): the
+# n-gram's training and scoring are then measured beside KenLM's in the same run.
+KENLM_BIN    ?=
 bench: build
-	$(COLLAPSE) bench $(if $(WIKITEXT2_DIR),--wikitext "$(WIKITEXT2_DIR)") \
+	$(COLLAPSE) bench $(if $(WIKITEXT2_DIR),--wikitext "$(WIKITEXT2_DIR)") $(if $(KENLM_BIN),--kenlm "$(KENLM_BIN)") \
 		$(if $(wildcard Runs/$(basename $(notdir $(DEFAULT_RUN)))/manifest.json),--run Runs/$(basename $(notdir $(DEFAULT_RUN)))) --out bench.json
 
 # The transformer's training and scoring speed beside PyTorch's, on the same machine in one run:

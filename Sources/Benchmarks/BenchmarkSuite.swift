@@ -61,12 +61,16 @@ public struct BenchmarkSuite {
     public let repeats: Int
     /// The `collapse` binary, for measurements that need a process of their own (peak memory).
     public let executable: String?
+    /// KenLM's binaries (`lmplz`, `build_binary`, `query`), to measure beside ours.
+    public let kenlmDirectory: String?
 
-    public init(wikiTextDirectory: String, repeats: Int, executable: String? = nil) throws {
+    public init(wikiTextDirectory: String, repeats: Int, executable: String? = nil, kenlmDirectory: String? = nil) throws {
         guard repeats >= 1 else { throw CollapseError("repeats must be at least 1") }
+        guard kenlmDirectory == nil || executable != nil else { throw CollapseError("measuring beside KenLM needs the collapse binary") }
         self.wikiTextDirectory = wikiTextDirectory
         self.repeats = repeats
         self.executable = executable
+        self.kenlmDirectory = kenlmDirectory
     }
 
     /// `$WIKITEXT2_DIR` (required when no directory is given).
@@ -119,6 +123,10 @@ public struct BenchmarkSuite {
             }
         }
         results += try measureNGram(trainPath: trainPath, testPath: files[.test]!, executable: executable)
+        if let kenlmDirectory, let executable {
+            results += try KenLMComparison(kenlmDirectory: kenlmDirectory, executable: executable, trainPath: trainPath,
+                                           testPath: files[.test]!, repeats: repeats).measure()
+        }
         return BenchmarkResults(
             date: ISO8601DateFormatter().string(from: Date()), corpus: trainPath,
             icuVersion: ICUTokenizer.icuVersion, zstdVersion: Zstd.version, repeats: repeats, measurements: results)

@@ -18,16 +18,13 @@ extension BenchmarkSuite {
         defer { try? FileSystem.remove(directory) }
 
         if let executable {
-            var bestWall = Double.infinity, bestRSS = Int.max
+            var best = ChildRun.slowest
             for _ in 0..<repeats {
-                let (wall, rss) = try runMeasured(executable, ["ngram", "train", "--order", "5", "--mode", "sentence",
-                                                               "--tokenizer", "whitespace", "--train", trainPath,
-                                                               "--out", "\(directory)/o5.mcngram"])
-                bestWall = min(bestWall, wall)
-                bestRSS = min(bestRSS, rss)
+                best = best.best(try ChildRun(executable, ["ngram", "train", "--order", "5", "--mode", "sentence", "--tokenizer", "whitespace",
+                                                           "--train", trainPath, "--out", "\(directory)/o5.mcngram"]))
             }
-            results.append(Measurement(stage: "ngram train o5", metric: "wall (text to saved model, child process)", value: bestWall, unit: "s"))
-            results.append(Measurement(stage: "ngram train o5", metric: "peak RSS", value: Double(bestRSS) / 1024, unit: "MiB"))
+            results.append(Measurement(stage: "ngram train o5", metric: "wall (text to saved model, child process)", value: best.wall, unit: "s"))
+            results.append(Measurement(stage: "ngram train o5", metric: "peak RSS", value: best.peakMiB, unit: "MiB"))
         }
 
         var trained: NGramLanguageModel?
@@ -90,28 +87,6 @@ extension BenchmarkSuite {
             Measurement(stage: "generate o5", metric: "projected for all \(blocks.count) training blocks", value: Double(blocks.count) / rate, unit: "s"),
         ]
     }
-
-    /// Runs a child process; returns its wall time and peak RSS (KiB) from wait4.
-    private func runMeasured(_ executable: String, _ arguments: [String]) throws -> (Double, Int) {
-        var pid: pid_t = 0
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        let start = monotonicSeconds()
-        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
-            throw CollapseError("cannot start \(executable)")
-        }
-        var status: Int32 = 0
-        var usage = rusage()
-        wait4(pid, &status, 0, &usage)
-        let wall = monotonicSeconds() - start
-        guard status == 0 else { throw CollapseError("\(executable) \(arguments.joined(separator: " ")) failed (status \(status))") }
-        return (wall, Int(usage.ru_maxrss))
-    }
-
 }
 
 func threadCPUSeconds() -> Double {

@@ -28,6 +28,8 @@ struct BenchCommand: ParsableCommand {
     var reference: String?
     @Flag(help: "Skip the tokenizer, store and n-gram figures.")
     var skipNgram = false
+    @Option(help: "KenLM's binaries (lmplz, build_binary, query): the order-5 n-gram's training and scoring beside KenLM's, in the same run.")
+    var kenlm: String?
     @Option(help: "Threads for the transformer's figures.")
     var threads = 2
     @Option(help: "With --gpt2: what to measure (repeat the option for several): training, decoding, parity (with --reference: weights after the same steps as PyTorch from the same start), quality (test perplexity after --gpt2-seconds of training, ours then PyTorch's). (default: training, decoding and parity)")
@@ -49,6 +51,12 @@ struct BenchCommand: ParsableCommand {
         guard reference != nil || !gpt2SameStart else { throw ValidationError("--gpt2-same-start concerns the PyTorch side: give --reference too") }
         guard reference != nil || !gpt2Part.contains(.parity) else { throw ValidationError("--gpt2-part parity compares with PyTorch: give --reference too") }
         guard reference == nil || gpt2 != nil else { throw ValidationError("--reference compares the transformer: give --gpt2 CORPUS too") }
+        guard kenlm == nil || !skipNgram else { throw ValidationError("--kenlm compares the n-gram: leave out --skip-ngram") }
+        if let kenlm {
+            for tool in ["lmplz", "build_binary", "query"] where !FileManager.default.isExecutableFile(atPath: "\(kenlm)/\(tool)") {
+                throw ValidationError("--kenlm: \(kenlm)/\(tool) is not an executable file")
+            }
+        }
     }
 
     func run() throws {
@@ -57,7 +65,7 @@ struct BenchCommand: ParsableCommand {
                                        repeats: repeats, measurements: [])
         if !skipNgram {
             let suite = try BenchmarkSuite(wikiTextDirectory: wikitext ?? BenchmarkSuite.defaultWikiTextDirectory(), repeats: repeats,
-                                           executable: executable)
+                                           executable: executable, kenlmDirectory: kenlm)
             results = try suite.run()
         }
         if let gpt2 {
