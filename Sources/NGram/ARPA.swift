@@ -44,15 +44,24 @@ public enum ARPA {
             buffer.append(0x0A)
             try flush()
         }
+        // Each n-gram's words, kept for the order above: an n-gram is its first word and the
+        // n-gram below in `key >> 32`, so one lookup of that text replaces a walk down the tables
+        // (whose cache misses were most of the time).
+        var lower = WordTexts(names: names)
         for n in 2...model.order {
             append("\n\\\(n)-grams:\n")
-            try model.forEachEntry(order: n) { slot, entry in
+            let table = model.storage.tables[n]
+            var texts = n < model.order ? WordTexts(capacity: table.count) : nil
+            for slot in 0..<table.count {
+                let entry = table[slot]
+                guard entry.key != ProbingEntry.emptyKey else { continue }
                 append(entry.log10Probability)
                 buffer.append(0x09)
-                for (position, word) in model.words(ofSlot: slot, order: n).enumerated() {
-                    if position > 0 { buffer.append(0x20) }
-                    buffer += names[Int(word)]
-                }
+                let start = buffer.count
+                buffer += names[Int(entry.key & 0xFFFF_FFFF)]
+                buffer.append(0x20)
+                lower.append(Int(entry.key >> 32), to: &buffer)
+                try texts?.set(slot, buffer[start...], writing: path)
                 if n < model.order {
                     buffer.append(0x09)
                     append(entry.log10Backoff)
@@ -60,11 +69,49 @@ public enum ARPA {
                 buffer.append(0x0A)
                 try flush()
             }
+            if let texts { lower = texts }
         }
         append("\n\\end\\\n")
         try flush(force: true)
         try compressed?.finish()
         try file.commit()
+    }
+
+    /// The words of every n-gram of one order by slot, as ARPA writes them, in one byte buffer.
+    struct WordTexts {
+        var bytes: [UInt8] = []
+        /// Where each slot's text begins and ends in `bytes` (32-bit: half the memory).
+        var starts: [UInt32]
+        var ends: [UInt32]
+
+        /// The unigrams: their names.
+        init(names: [[UInt8]]) {
+            starts = []
+            ends = []
+            for name in names {
+                starts.append(UInt32(bytes.count))
+                bytes += name
+                ends.append(UInt32(bytes.count))
+            }
+        }
+
+        init(capacity: Int) {
+            starts = [UInt32](repeating: 0, count: capacity)
+            ends = [UInt32](repeating: 0, count: capacity)
+        }
+
+        mutating func set(_ slot: Int, _ text: ArraySlice<UInt8>, writing path: String) throws {
+            guard bytes.count + text.count <= Int(UInt32.max) else {
+                throw CollapseError("one order's n-grams take more than 4 GiB of ARPA text", path: path)
+            }
+            starts[slot] = UInt32(bytes.count)
+            bytes += text
+            ends[slot] = UInt32(bytes.count)
+        }
+
+        func append(_ slot: Int, to buffer: inout [UInt8]) {
+            buffer += bytes[Int(starts[slot])..<Int(ends[slot])]
+        }
     }
 
     /// Reads an ARPA file (`.zst` allowed) into a model whose vocabulary is the file's words.
