@@ -5,7 +5,9 @@ import Storage
 
 extension VAERun {
     /// Trains, samples and measures one generation; returns the files it wrote (relative paths).
-    func runGeneration(_ generation: Int, seed: UInt64, real: DigitSet, state: inout SeedState) throws -> [String] {
+    /// - Parameter realStatistics: the real digits' own measures, taken by the first generation 0 that needs them.
+    func runGeneration(_ generation: Int, seed: UInt64, real: DigitSet, state: inout SeedState,
+                       realStatistics: inout SampleStatistics?) throws -> [String] {
         let relative = generationDirectory(seed: seed, generation: generation)
         let folder = "\(directory)/\(relative)"
         if FileSystem.exists(folder) { try FileSystem.remove(folder) }
@@ -22,8 +24,10 @@ extension VAERun {
         if generation == 0 {
             let realScores = model.negativeELBO(of: real, draws: configuration.draws, seed: judgingSeed)
             state.judge = model
+            let statistics = realStatistics ?? SampleStatistics.measure(real, against: real, isReal: true)
+            realStatistics = statistics
             state.reference = VAEReference(seed: seed, negativeELBO: PercentileSummary(realScores), meanNegativeELBO: mean(realScores),
-                                           statistics: SampleStatistics.measure(real, against: real, isReal: true))
+                                           statistics: statistics)
             try writeNumbers(realScores, to: "\(folder)/real-elbo.tsv")
             try FileSystem.writeText(try prettyJSON(state.reference), to: "\(folder)/reference.json")
             files += ["real-elbo.tsv", "reference.json"]

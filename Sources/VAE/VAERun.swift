@@ -29,6 +29,8 @@ public struct VAERun {
         var manifest = try startingManifest(digitsChecksum: digitsChecksum, resume: resume)
         try FileSystem.writeText(try prettyJSON(configuration), to: "\(directory)/config.json")
         try FileSystem.writeText(DigitGrid.svg(real), to: "\(directory)/real-digits.svg")
+        // The real digits' own variety is the same for every seed: measured once (O(n²)).
+        var realStatistics: SampleStatistics?
         for seed in configuration.seeds {
             var state = SeedState()
             var rerun = false
@@ -37,7 +39,7 @@ public struct VAERun {
                 if !rerun, manifest.isIntact(key, in: directory) { continue }
                 rerun = true
                 let start = monotonicSeconds()
-                let outputs = try runGeneration(generation, seed: seed, real: real, state: &state)
+                let outputs = try runGeneration(generation, seed: seed, real: real, state: &state, realStatistics: &realStatistics)
                 manifest.stages[key] = VAEManifest.Stage(outputs: try Dictionary(uniqueKeysWithValues: outputs.map {
                     ($0, try fileChecksum("\(directory)/\($0)"))
                 }), seconds: monotonicSeconds() - start)

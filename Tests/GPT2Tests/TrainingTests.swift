@@ -68,9 +68,8 @@ func smallTrainingData(blocks: Int, length: Int, seed: UInt64) throws -> (Vocabu
 
     /// The README's "Ranges" table lists the transformer's settings with the same ranges.
     @Test func theReadmeTableListsEveryTransformerLimit() throws {
-        let rows = try readmeTableRows()
         for limit in GPT2Limits.table {
-            let row = rows.first { row in limit.names.allSatisfy { row.contains("`\($0)`") } }
+            let row = try readmeRow(naming: limit.names)
             #expect(row?.contains(limit.range) == true, "README lacks \(limit.names) \(limit.range)")
         }
     }

@@ -33,10 +33,3 @@ public func vaeRunFiles(_ directory: String) throws -> [String: Data] {
     }
     return files
 }
-
-/// The rows of the README's tables (lines that start with "|").
-public func readmeTableRows() throws -> [Substring] {
-    let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("README.md")
-    return try String(contentsOf: readme, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("|") }
-}

@@ -7,9 +7,8 @@ import TestSupport
 @Suite struct VAELimitsTests {
     /// The README's "Ranges" table lists every limit of the VAE runs, with the same range.
     @Test func theReadmeTableListsEveryLimit() throws {
-        let rows = try readmeTableRows()
         for limit in VAELimits.table {
-            let row = rows.first { row in limit.names.allSatisfy { row.contains("`\($0)`") } }
+            let row = try readmeRow(naming: limit.names)
             #expect(row != nil, "no README row names \(limit.names)")
             #expect(row?.contains(limit.range) == true, "README row for \(limit.names) lacks '\(limit.range)': \(row ?? "")")
         }

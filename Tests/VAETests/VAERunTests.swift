@@ -118,6 +118,8 @@ func writeSyntheticDigits(in root: String, count: Int = 200) throws -> String {
         let digits = try DigitSet.load(path: try writeSyntheticDigits(in: root, count: 600))
         let training = VAETraining(epochs: 3, batchSize: 512)
         var results: [[Float]] = []
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
         for threads in [1, 2] {
             Parallel.threads = threads
             let model = VariationalAutoencoder<Float>(architecture: VAEArchitecture(hidden: 512, latent: 5), seed: 3)
@@ -125,7 +127,6 @@ func writeSyntheticDigits(in root: String, count: Int = 200) throws -> String {
             #expect(losses.count == 3 && losses[2] < losses[0])
             results.append(Array(UnsafeBufferPointer(start: model.parameters.pointer, count: model.parameters.count)))
         }
-        Parallel.threads = 2
         #expect(results[0] == results[1])
     }
 }
