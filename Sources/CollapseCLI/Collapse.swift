@@ -11,10 +11,11 @@ struct Collapse: ParsableCommand {
         subcommands: [CorpusCommand.self, NGramCommand.self, GPT2Command.self, GenerateCommand.self, MergeCommand.self, RunCommand.self, RunStepCommand.self, TheoryCommand.self, VAECommand.self, SamplesCommand.self, CompareCommand.self, ReportCommand.self, MetricsCommand.self, BenchCommand.self])
 
     static func main() {
-        BLASKernels.restartWithBestKernelsIfNeeded()
-        tuneMemoryAllocator()
         do {
             var command = try parseAsRoot()
+            // Restarting costs tens of milliseconds: worth it only where matrix products run.
+            if !(command is MakesNoMatrixProducts) { BLASKernels.restartWithBestKernelsIfNeeded() }
+            tuneMemoryAllocator()
             try command.run()
         } catch {
             // Help and version requests print as usual; every failure is one line on stderr.
@@ -26,3 +27,21 @@ struct Collapse: ParsableCommand {
         }
     }
 }
+
+/// Commands that never call BLAS, so they need not restart to get OpenBLAS's best kernels.
+protocol MakesNoMatrixProducts {}
+
+extension NGramCommand.Train: MakesNoMatrixProducts {}
+extension NGramCommand.Score: MakesNoMatrixProducts {}
+extension CorpusCommand.Import: MakesNoMatrixProducts {}
+extension CorpusCommand.Stats: MakesNoMatrixProducts {}
+extension CorpusCommand.Fetch: MakesNoMatrixProducts {}
+extension CorpusCommand.CompareTokenizers: MakesNoMatrixProducts {}
+extension MergeCommand: MakesNoMatrixProducts {}
+extension SamplesCommand: MakesNoMatrixProducts {}
+extension CompareCommand: MakesNoMatrixProducts {}
+extension ReportCommand: MakesNoMatrixProducts {}
+extension MetricsCommand: MakesNoMatrixProducts {}
+extension TheoryCommand.Gaussian: MakesNoMatrixProducts {}
+extension TheoryCommand.Discrete: MakesNoMatrixProducts {}
+extension TheoryCommand.Mixture: MakesNoMatrixProducts {}

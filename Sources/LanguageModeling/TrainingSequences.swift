@@ -1,3 +1,4 @@
+import Foundation
 import Storage
 import Tokenization
 
@@ -49,6 +50,33 @@ extension TrainingSequences {
             try TextScanner.scan(source, tokenizer: tokenizer, into: &encoder)
             return sequences
         }
+    }
+}
+
+extension TrainingSequences {
+    /// `read` with a tokenizer of `kind`; in sentence mode the text's chunks are tokenized on
+    /// `threads` threads (block mode reads in order: a block runs across lines).
+    /// - Complexity: O(text size), divided among the threads in sentence mode.
+    public static func read(_ source: any ByteSource, tokenizer kind: TokenizerKind, vocabulary: Vocabulary, mode: SequenceMode,
+                            blockSize: Int = 64, unknownID: Int32,
+                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> TrainingSequences {
+        guard mode == .sentence, threads > 1 else {
+            return try read(source, tokenizer: try kind.makeTokenizer(), vocabulary: vocabulary, mode: mode, blockSize: blockSize,
+                            unknownID: unknownID)
+        }
+        var sequences = TrainingSequences()
+        try TextScanner.scanInParallel(source, tokenizer: kind, threads: threads,
+                                       makeSink: { SentenceCollector(vocabulary: vocabulary, unknownID: unknownID) }) {
+            sequences.append(contentsOf: $0.sequences)
+        }
+        return sequences
+    }
+
+    /// Appends `other`'s sequences after these.
+    public mutating func append(contentsOf other: TrainingSequences) {
+        let base = tokens.count
+        tokens.append(contentsOf: other.tokens)
+        ends.append(contentsOf: other.ends.lazy.map { $0 + base })
     }
 }
 

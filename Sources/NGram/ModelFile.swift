@@ -3,14 +3,17 @@ import Storage
 import LanguageModeling
 import Tokenization
 
-/// Our binary model format: magic `MCNGRAM4`, then a zstd stream with a JSON header, the
-/// vocabulary file, the unigram arrays, the probing tables exactly as they sit in memory, the
-/// context slots, and an XXH64 of it all. Loading is reading: no table is rebuilt.
+/// Our binary model format, used where it lies: a `SectionFile` (magic `MCNGRAM5`) whose
+/// metadata is a JSON header and whose sections are the vocabulary file, the unigram arrays and,
+/// per order, the probing table and its context slots exactly as they sit in memory. Loading
+/// maps the file and checks its checksums (on all cores, reading through the file): no table is
+/// copied or rebuilt, a command that scores one line starts at once, and processes that load
+/// the same model share one copy of its pages.
 extension NGramLanguageModel {
-    static let magic = "MCNGRAM4"
+    static let magic = "MCNGRAM5"
 
     struct Header: Codable {
-        var format = 4
+        var format = 5
         var order: Int
         var mode: SequenceMode
         var vocabularySize: Int
@@ -21,30 +24,31 @@ extension NGramLanguageModel {
         var tableCapacity: [Int]
     }
 
+    /// - Complexity: O(model size), written uncompressed (about 20 bytes per n-gram).
     public func save(to path: String) throws {
-        let writer = try BinaryWriter(path: path, magic: Self.magic)
+        let writer = try SectionFileWriter(path: path, magic: Self.magic)
         let header = Header(order: model.order, mode: mode, vocabularySize: model.vocabularySize, uniformSize: model.uniformSize,
                             unknownLog10: model.unknownLog10, discounts: Array(model.discounts.dropFirst()),
                             counts: model.counts, tableCapacity: model.tableCapacity)
+        try writer.add("vocabulary", array: Array(vocabulary.fileContents().utf8))
+        try writer.add("unigram.log10", array: model.unigramLog10)
+        try writer.add("unigram.backoff", array: model.unigramBackoffs)
+        try writer.add("unigram.known", array: model.known.map { $0 ? UInt8(1) : 0 })
+        for n in 2...model.order {
+            try writer.add("table.\(n)", UnsafeRawBufferPointer(model.storage.tables[n]))
+            try writer.add("contexts.\(n)", UnsafeRawBufferPointer(model.contexts[n]))
+        }
         // Sorted keys: a dictionary's order varies from process to process, the file must not.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try writer.write(string: String(decoding: try encoder.encode(header), as: UTF8.self))
-        try writer.write(string: vocabulary.fileContents())
-        try writer.write(array: model.unigramLog10)
-        try writer.write(array: model.unigramBackoffs)
-        try writer.write(array: model.known.map { $0 ? UInt8(1) : 0 })
-        for n in 2...model.order {
-            try writer.write(buffer: UnsafeBufferPointer(model.storage.tables[n]))
-            try writer.write(array: model.contexts[n])
-        }
-        try writer.finish()
+        try writer.finish(metadata: String(decoding: try encoder.encode(header), as: UTF8.self))
     }
 
-    /// Loads our binary format, or an ARPA file (`.arpa`, `.arpa.zst`; its words are tokenized
-    /// with `tokenizer`).
+    /// Maps our binary format, or reads an ARPA file (`.arpa`, `.arpa.zst`; its words are
+    /// tokenized with `tokenizer`).
+    /// - Complexity: O(file size) for the checksums, spread over the cores; O(vocabulary) else.
     public static func load(from path: String, tokenizer: TokenizerKind = .whitespace) throws -> NGramLanguageModel {
-        guard let reader = try BinaryReader(path: path, magic: magic) else {
+        guard let file = try SectionFileReader(path: path, magic: magic) else {
             if path.hasSuffix(".arpa") || path.hasSuffix(".arpa.zst") { return try ARPA.read(from: path, tokenizer: tokenizer) }
             var start = [UInt8](repeating: 0, count: magic.utf8.count)
             let count = try start.withUnsafeMutableBytes { try InputFile(path: path).readFully(into: $0) }
@@ -55,49 +59,32 @@ extension NGramLanguageModel {
         }
         func fail(_ problem: String) -> CollapseError { CollapseError(problem, path: path) }
         let header: Header
-        do {
-            header = try JSONDecoder().decode(Header.self, from: Data(try reader.readString(limit: 1 << 20).utf8))
-        } catch let error as CollapseError { throw error } catch { throw fail("corrupt header") }
+        do { header = try JSONDecoder().decode(Header.self, from: Data(file.metadata.utf8)) } catch { throw fail("corrupt header") }
         let order = header.order
-        guard header.format == 4, (2...6).contains(order), header.discounts.count == order || header.discounts.isEmpty,
+        guard header.format == 5, (2...6).contains(order), header.discounts.count == order || header.discounts.isEmpty,
               header.counts.count == order + 1, header.tableCapacity.count == order + 1 else {
             throw fail("unsupported or corrupt model header (format \(header.format), order \(order))")
         }
-        let vocabulary = try Vocabulary.parse(try reader.readString(), path: path)
+        let vocabulary = try Vocabulary.parse(String(decoding: try file.section("vocabulary"), as: UTF8.self), path: path)
         let size = header.vocabularySize
         guard vocabulary.count == size else { throw fail("vocabulary size differs from the header's") }
-        let unigramLog10 = try reader.readArray(of: Float.self)
-        let unigramBackoffs = try reader.readArray(of: Float.self)
-        let known = try reader.readArray(of: UInt8.self).map { $0 != 0 }
-        guard unigramLog10.count == size, unigramBackoffs.count == size, known.count == size else { throw fail("corrupt unigram table") }
-        let storage = ProbingStorage(order: order)
-        var contexts: [[Int32]] = [[], []]
+        let unigramLog10 = Array(try file.section("unigram.log10", of: Float.self, count: size))
+        let unigramBackoffs = Array(try file.section("unigram.backoff", of: Float.self, count: size))
+        let known = try file.section("unigram.known", of: UInt8.self, count: size).map { $0 != 0 }
+        var tables = [UnsafeBufferPointer<ProbingEntry>](repeating: .init(start: nil, count: 0), count: 2)
+        var contexts = tables.map { _ in UnsafeBufferPointer<Int32>(start: nil, count: 0) }
         for n in 2...order {
             let capacity = header.tableCapacity[n]
-            guard capacity > 0, capacity < 1 << 31 else { throw fail("corrupt \(n)-gram table size") }
-            try reader.read(into: storage.allocate(order: n, capacity: capacity))
-            contexts.append(try reader.readArray(of: Int32.self))
+            guard capacity > 0, capacity < 1 << 31, capacity >= header.counts[n] else { throw fail("corrupt \(n)-gram table size") }
+            tables.append(try file.section("table.\(n)", of: ProbingEntry.self, count: capacity))
+            contexts.append(try file.section("contexts.\(n)", of: Int32.self, count: capacity))
         }
-        try reader.finish()
-        // Structure: keys and contexts point at slots that exist below, counts agree.
-        for n in 2...order {
-            let table = storage.tables[n]
-            let lowerCapacity = n == 2 ? size : header.tableCapacity[n - 1]
-            guard contexts[n].count == table.count else { throw fail("corrupt \(n)-gram table") }
-            var count = 0
-            for slot in 0..<table.count where table[slot].key != ProbingEntry.emptyKey {
-                let key = table[slot].key
-                guard Int(key >> 32) < lowerCapacity, Int(key & 0xFFFF_FFFF) < size,
-                      contexts[n][slot] >= 0, Int(contexts[n][slot]) < lowerCapacity else { throw fail("corrupt \(n)-gram table") }
-                count += 1
-            }
-            guard count == header.counts[n] else { throw fail("corrupt \(n)-gram table (count)") }
-        }
+        let storage = ProbingStorage(mapping: file, tables: tables, contexts: contexts)
         let model = NGramModel(order: order, vocabularySize: size,
                                discounts: header.discounts.isEmpty ? [] : [Discounts(d1: 0, d2: 0, d3: 0)] + header.discounts,
                                uniformSize: header.uniformSize, unknownLog10: header.unknownLog10, unigramLog10: unigramLog10,
                                unigramBackoffs: unigramBackoffs, known: known, storage: storage,
-                               tableCapacity: header.tableCapacity, counts: header.counts, contexts: contexts)
+                               tableCapacity: header.tableCapacity, counts: header.counts)
         return NGramLanguageModel(model: model, vocabulary: vocabulary, mode: header.mode)
     }
 }

@@ -28,10 +28,9 @@ public struct NGramLanguageModel: Sendable {
                              stage: (String) -> Void = { _ in }) throws -> NGramLanguageModel {
         guard (2...6).contains(order) else { throw CollapseError("n-gram order must be 2–6 (got \(order))") }
         stage("building the vocabulary from \(textPath)")
-        var counts = TokenCounts()
-        try TextScanner.scan(try Zstd.openReading(path: textPath), tokenizer: try tokenizer.makeTokenizer(), into: &counts)
+        let counts = try TokenCounts.counting(try Zstd.openReading(path: textPath), tokenizer: tokenizer)
         let vocabulary = try Vocabulary.build(from: counts, tokenizer: tokenizer)
-        let sequences = try TrainingSequences.read(try Zstd.openReading(path: textPath), tokenizer: try tokenizer.makeTokenizer(),
+        let sequences = try TrainingSequences.read(try Zstd.openReading(path: textPath), tokenizer: tokenizer,
                                                    vocabulary: vocabulary, mode: mode, blockSize: blockSize,
                                                    unknownID: SpecialToken.unknown.id)
         stage("counting and estimating order \(order) over \(sequences.tokens.count) tokens in \(sequences.count) sequences")
@@ -51,7 +50,7 @@ public struct NGramLanguageModel: Sendable {
     /// - Parameter each: receives every sequence's score in order.
     public func score(textPath: String, mode: SequenceMode, blockSize: Int = 64,
                       each: ((Int, SequenceScore) -> Void)? = nil) throws -> SequenceScore {
-        let sequences = try TrainingSequences.read(try Zstd.openReading(path: textPath), tokenizer: try vocabulary.tokenizer.makeTokenizer(),
+        let sequences = try TrainingSequences.read(try Zstd.openReading(path: textPath), tokenizer: vocabulary.tokenizer,
                                                    vocabulary: vocabulary, mode: mode, blockSize: blockSize, unknownID: unknownWordID)
         // A perplexity of nothing is undefined: refuse rather than print nan.
         guard sequences.count > 0 else {

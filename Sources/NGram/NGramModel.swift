@@ -14,25 +14,45 @@ struct ProbingEntry: Sendable, BitwiseCopyable {
     static let empty = ProbingEntry(key: emptyKey, log10Probability: 0, log10Backoff: 0)
 }
 
-/// Owns the probing tables of orders 2…N. Tables are allocated one at a time while a model is
-/// laid out (so the dense form can be released order by order) and never change afterwards.
+/// Owns the probing tables of orders 2…N and their context slots: either allocated here while a
+/// model is laid out (one order at a time, so the dense form can be released order by order),
+/// or pages of a mapped model file. They never change afterwards.
 final class ProbingStorage: @unchecked Sendable {
     private(set) var tables: [UnsafeMutableBufferPointer<ProbingEntry>]
+    /// Per order n ≥ 2, by slot: the slot (word id at n = 2) of the n-gram's context, −1 if empty.
+    private(set) var contexts: [UnsafeBufferPointer<Int32>]
+    /// The file the tables lie in, when mapped; nil when they were allocated here.
+    private let mapping: SectionFileReader?
 
     init(order: Int) {
         tables = [UnsafeMutableBufferPointer<ProbingEntry>](repeating: .init(start: nil, count: 0), count: order + 1)
+        contexts = [UnsafeBufferPointer<Int32>](repeating: .init(start: nil, count: 0), count: order + 1)
+        mapping = nil
     }
 
-    /// Allocates order n's table, every slot empty.
-    func allocate(order n: Int, capacity: Int) -> UnsafeMutableBufferPointer<ProbingEntry> {
+    /// Tables and contexts that lie in `file` (which this storage keeps open); never written.
+    init(mapping file: SectionFileReader, tables: [UnsafeBufferPointer<ProbingEntry>], contexts: [UnsafeBufferPointer<Int32>]) {
+        self.tables = tables.map { UnsafeMutableBufferPointer(mutating: $0) }
+        self.contexts = contexts
+        mapping = file
+    }
+
+    /// Allocates order n's table, every slot empty, and its contexts, every slot −1.
+    func allocate(order n: Int, capacity: Int) -> (table: UnsafeMutableBufferPointer<ProbingEntry>, contexts: UnsafeMutableBufferPointer<Int32>) {
+        precondition(mapping == nil, "a mapped model's tables are read-only")
         let table = UnsafeMutableBufferPointer<ProbingEntry>.allocate(capacity: capacity)
         table.initialize(repeating: .empty)
+        let slots = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+        slots.initialize(repeating: -1)
         tables[n] = table
-        return table
+        contexts[n] = UnsafeBufferPointer(slots)
+        return (table, slots)
     }
 
     deinit {
+        guard mapping == nil else { return }
         for table in tables where table.baseAddress != nil { table.deallocate() }
+        for slots in contexts where slots.baseAddress != nil { slots.deallocate() }
     }
 }
 
@@ -81,14 +101,14 @@ public struct NGramModel: Sendable {
     /// Per order: number of n-grams.
     let counts: [Int]
     /// Per order n ≥ 2, by slot: the slot (word id at n = 2) of the n-gram's context, −1 if empty.
-    let contexts: [[Int32]]
+    var contexts: [UnsafeBufferPointer<Int32>] { storage.contexts }
 
     /// Number of n-grams of order n.
     public func count(order n: Int) -> Int { counts[n] }
 
     init(order: Int, vocabularySize: Int, discounts: [Discounts], uniformSize: Int, unknownLog10: Float,
          unigramLog10: [Float], unigramBackoffs: [Float], known: [Bool], storage: ProbingStorage,
-         tableCapacity: [Int], counts: [Int], contexts: [[Int32]]) {
+         tableCapacity: [Int], counts: [Int]) {
         self.order = order
         self.vocabularySize = vocabularySize
         self.discounts = discounts
@@ -100,7 +120,6 @@ public struct NGramModel: Sendable {
         self.storage = storage
         self.tableCapacity = tableCapacity
         self.counts = counts
-        self.contexts = contexts
     }
 
     /// Stage 5 (like building KenLM's binary): dense n-grams into probing tables, order by
@@ -115,14 +134,12 @@ public struct NGramModel: Sendable {
             capacities.append(ProbingTables.capacity(for: dense.indices[n].count))
         }
         let storage = ProbingStorage(order: order)
-        var contexts: [[Int32]] = [[], []]
         var slotOfLower: [Int32] = []   // dense index → slot, for the order below
         for n in 2...order {
             let keys = dense.indices[n].keysInIndexOrder()
             dense.indices[n] = NGramIndex(expectedCount: 0)
-            let table = storage.allocate(order: n, capacity: capacities[n])
+            let (table, contextOfSlot) = storage.allocate(order: n, capacity: capacities[n])
             var slotOf = [Int32](repeating: -1, count: keys.count)
-            var contextOfSlot = [Int32](repeating: -1, count: capacities[n])
             let logs = dense.log10Probabilities[n]
             let backoffs = n < order ? dense.log10Backoffs[n] : []
             let denseContexts = dense.contexts[n]
@@ -139,12 +156,11 @@ public struct NGramModel: Sendable {
             dense.log10Probabilities[n] = []
             if n < order { dense.log10Backoffs[n] = [] }
             dense.contexts[n] = []
-            contexts.append(contextOfSlot)
             slotOfLower = slotOf
         }
         self.init(order: order, vocabularySize: dense.vocabularySize, discounts: discounts, uniformSize: uniformSize,
                   unknownLog10: unknownLog10, unigramLog10: dense.log10Probabilities[1], unigramBackoffs: dense.log10Backoffs[1],
-                  known: dense.known, storage: storage, tableCapacity: capacities, counts: counts, contexts: contexts)
+                  known: dense.known, storage: storage, tableCapacity: capacities, counts: counts)
     }
 }
 
@@ -177,8 +193,9 @@ enum ProbingTables {
 }
 
 /// Raw pointers into a model's tables, valid inside `NGramModel.withTables`: the hot loops
-/// (scoring, decoding) pay no reference counting or bounds checks per lookup.
-struct TableView {
+/// (scoring, decoding) pay no reference counting or bounds checks per lookup. Threads may share
+/// one: the tables never change.
+struct TableView: @unchecked Sendable {
     let order: Int
     let vocabularySize: Int
     let unknownLog10: Float

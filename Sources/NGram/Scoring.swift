@@ -96,13 +96,51 @@ extension NGramModel {
 }
 
 extension NGramModel {
-    /// Scores every sequence; returns their scores in order. O(tokens × order).
+    /// Scores every sequence; returns their scores in order. O(tokens × order), spread over
+    /// `threads` threads in contiguous runs of sequences (each sequence is scored whole by one
+    /// thread, so the results are the same whatever the count).
+    public func scoreAll(_ sequences: TrainingSequences, mode: SequenceMode,
+                         threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [SequenceScore] {
+        // Below some 65,000 tokens a run, waking a thread costs more than it saves.
+        scoreAll(sequences, mode: mode, threads: threads, tokensPerRun: 1 << 16)
+    }
+
+    /// `scoreAll` in at most `threads` runs of at least `tokensPerRun` tokens.
+    func scoreAll(_ sequences: TrainingSequences, mode: SequenceMode, threads: Int, tokensPerRun: Int) -> [SequenceScore] {
+        var results = [SequenceScore](repeating: SequenceScore(), count: sequences.count)
+        let runs = max(1, min(threads, sequences.tokens.count / max(1, tokensPerRun), sequences.count))
+        // Cut points by tokens, so that the runs take about as long.
+        var cuts = [0]
+        for run in 1..<runs {
+            let target = sequences.tokens.count * run / runs
+            var low = cuts[run - 1], high = sequences.count
+            while low < high {
+                let middle = (low + high) / 2
+                if sequences.ends[middle] < target { low = middle + 1 } else { high = middle }
+            }
+            cuts.append(low)
+        }
+        cuts.append(sequences.count)
+        let bounds = cuts
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer
+            withTables { tables in
+                DispatchQueue.concurrentPerform(iterations: runs) { run in
+                    scoreInLockstep(sequences, bounds[run]..<bounds[run + 1], mode: mode, tables: tables, into: output)
+                }
+            }
+        }
+        return results
+    }
+
+    /// Scores the sequences of `range` into `results`.
     ///
     /// Sequences are scored in lanes that advance in lockstep, one backoff level at a time, so
     /// the table lookups of different sequences — each a likely cache miss — are independent and
     /// overlap in memory, where one sequence's lookups form a dependent chain. Results are
     /// identical to `score(_:mode:)` sequence by sequence.
-    public func scoreAll(_ sequences: TrainingSequences, mode: SequenceMode) -> [SequenceScore] {
+    private func scoreInLockstep(_ sequences: TrainingSequences, _ range: Range<Int>, mode: SequenceMode, tables: TableView,
+                                 into results: UnsafeMutableBufferPointer<SequenceScore>) {
         struct Lane {
             var sequence = -1
             var position = 0
@@ -121,15 +159,14 @@ extension NGramModel {
             var foundBackoffs = InlineArray<6, Float>(repeating: 0)
         }
         let laneCount = 16
-        var results = [SequenceScore](repeating: SequenceScore(), count: sequences.count)
         let ends = sequences.ends
-        return withTables { tables in
+        do {
             sequences.tokens.withUnsafeBufferPointer { tokens in
                 var lanes = [Lane](repeating: Lane(), count: laneCount)
-                var nextSequence = 0
+                var nextSequence = range.lowerBound
                 var active = 0
                 func load(_ lane: inout Lane) {
-                    guard nextSequence < ends.count else { lane.sequence = -1; return }
+                    guard nextSequence < range.upperBound else { lane.sequence = -1; return }
                     lane.sequence = nextSequence
                     lane.position = nextSequence == 0 ? 0 : ends[nextSequence - 1]
                     lane.end = ends[nextSequence]
@@ -223,7 +260,6 @@ extension NGramModel {
                         }
                     }
                 }
-                return results
             }
         }
     }

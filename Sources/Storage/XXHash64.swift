@@ -61,10 +61,17 @@ public struct XXHash64: Sendable {
             withUnsafeBytes(of: pending) { consumeStripe($0.baseAddress!) }
             pendingCount = 0
         }
+        // The lanes in locals: through `self` every stripe would store and reload them.
+        var (a, b, c, d) = (v1, v2, v3, v4)
         while bytes.count - offset >= 32 {
-            consumeStripe(base + offset)
+            let p = base + offset
+            a = Self.round(a, p.loadUnaligned(as: UInt64.self).littleEndian)
+            b = Self.round(b, p.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian)
+            c = Self.round(c, p.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian)
+            d = Self.round(d, p.loadUnaligned(fromByteOffset: 24, as: UInt64.self).littleEndian)
             offset += 32
         }
+        (v1, v2, v3, v4) = (a, b, c, d)
         let rest = bytes.count - offset
         if rest > 0 {
             withUnsafeMutableBytes(of: &pending) { buffer in

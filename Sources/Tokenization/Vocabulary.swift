@@ -47,11 +47,17 @@ public struct Vocabulary: Sendable, Equatable {
         var table = TokenTable(minimumCapacity: tokens.count)
         for token in tokens { table.insert(token) }
         precondition(table.count == tokens.count, "vocabulary tokens must be unique")
+        self.init(tokens: tokens, counts: counts, tokenizer: tokenizer, table: table,
+                  hash: XXHash64.hash(Self.body(tokens: tokens, counts: counts, tokenizer: tokenizer)))
+    }
+
+    /// The parts as they are: `table` holds `tokens` in order, `hash` is their body's XXH64.
+    private init(tokens: [String], counts: [Int], tokenizer: TokenizerKind, table: TokenTable, hash: UInt64) {
         self.tokens = tokens
         self.counts = counts
         self.tokenizer = tokenizer
         self.table = table
-        hash = XXHash64.hash(Self.body(tokens: tokens, counts: counts, tokenizer: tokenizer))
+        self.hash = hash
     }
 
     /// A vocabulary of the special tokens followed by `words` in the given order, with unknown
@@ -168,50 +174,78 @@ public struct Vocabulary: Sendable, Equatable {
     }
 
     /// Parses and checks the contents of a vocabulary file (`path` names it in errors).
+    /// - Complexity: O(file size), over its UTF-8 bytes.
     public static func parse(_ text: String, path: String) throws -> Vocabulary {
+        var text = text
+        return try text.withUTF8 { try parse(UnsafeRawBufferPointer($0), path: path) }
+    }
+
+    /// `parse` over the file's bytes: lines split at newline bytes, the hash taken over the
+    /// body as it lies.
+    static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Vocabulary {
         func fail(_ problem: String) -> CollapseError { CollapseError(problem, path: path) }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last == "" { lines.removeLast() }
-        guard lines.count >= 4, lines[0] == magicLine else {
+        var position = 0
+        func nextLine() -> UnsafeRawBufferPointer? {
+            guard position < bytes.count else { return nil }
+            let start = position
+            while position < bytes.count && bytes[position] != 0x0A { position += 1 }
+            let line = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
+            if position < bytes.count { position += 1 }
+            return line
+        }
+        var headers: [String] = []
+        while headers.count < 4, let line = nextLine() { headers.append(String(decoding: line, as: UTF8.self)) }
+        guard headers.count == 4, headers[0] == magicLine else {
             throw fail("not a ModelCollapse vocabulary (first line should be '\(magicLine)')")
         }
         func header(_ index: Int, _ key: String) throws -> Substring {
             let prefix = "# \(key) "
-            guard lines[index].hasPrefix(prefix) else { throw fail("line \(index + 1): expected '\(prefix)…'") }
-            return lines[index].dropFirst(prefix.count)
+            guard headers[index].hasPrefix(prefix) else { throw fail("line \(index + 1): expected '\(prefix)…'") }
+            return headers[index].dropFirst(prefix.count)
         }
         guard let tokenizer = TokenizerKind(rawValue: String(try header(1, "tokenizer"))) else {
             throw fail("line 2: unknown tokenizer '\(try header(1, "tokenizer"))'")
         }
-        guard let entries = Int(try header(2, "entries")) else { throw fail("line 3: entry count is not a number") }
+        guard let entries = Int(try header(2, "entries")), entries >= 0 else { throw fail("line 3: entry count is not a number") }
         guard let recordedHash = UInt64(hexDigits: try header(3, "hash")) else { throw fail("line 4: hash is not 16 hex digits") }
-        let body = lines[4...]
-        guard body.count == entries else {
-            throw fail("header says \(entries) entries but the file has \(body.count)")
-        }
-        var tokens: [String] = []
-        var counts: [Int] = []
+        var hasher = XXHash64()
+        hasher.update(Array("tokenizer \(tokenizer.rawValue)\n".utf8))
+        hasher.update(UnsafeRawBufferPointer(rebasing: bytes[position...]))
+        if bytes.last != 0x0A { hasher.update([0x0A]) }
+        var tokens: [String] = [], counts: [Int] = []
         tokens.reserveCapacity(entries)
         counts.reserveCapacity(entries)
-        for (offset, line) in body.enumerated() {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 2, !fields[0].isEmpty, let count = Int(fields[1]), count >= 0 else {
-                throw fail("line \(offset + 5): expected 'token<TAB>count'")
+        var table = TokenTable(minimumCapacity: entries)
+        while let line = nextLine() {
+            let number = tokens.count + 5
+            guard let tab = line.firstIndex(of: 0x09), tab > 0, let count = Self.decimal(line[(tab + 1)...]) else {
+                throw fail("line \(number): expected 'token<TAB>count'")
             }
-            tokens.append(String(fields[0]))
+            let token = UnsafeRawBufferPointer(rebasing: line[..<tab])
+            guard table.insert(token).inserted else {
+                throw fail("token '\(String(decoding: token, as: UTF8.self))' appears twice (id \(tokens.count))")
+            }
+            tokens.append(String(decoding: token, as: UTF8.self))
             counts.append(count)
         }
-        let actualHash = XXHash64.hash(Self.body(tokens: tokens, counts: counts, tokenizer: tokenizer))
-        guard actualHash == recordedHash else {
+        guard tokens.count == entries else { throw fail("header says \(entries) entries but the file has \(tokens.count)") }
+        guard hasher.finalize() == recordedHash else {
             throw fail("contents do not match the recorded hash \(recordedHash.hexDigits) (edited by hand?)")
         }
         for special in SpecialToken.allCases where tokens.count <= Int(special.id) || tokens[Int(special.id)] != special.text {
             throw fail("id \(special.id) must be the special token \(special.text)")
         }
-        var seen = Set<String>()
-        for (id, token) in tokens.enumerated() where !seen.insert(token).inserted {
-            throw fail("token '\(token)' appears twice (id \(id))")
+        return Vocabulary(tokens: tokens, counts: counts, tokenizer: tokenizer, table: table, hash: recordedHash)
+    }
+
+    /// A count written in plain decimal digits (what `fileContents` writes), or nil.
+    private static func decimal(_ digits: Slice<UnsafeRawBufferPointer>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard (0x30...0x39).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - 0x30)
         }
-        return Vocabulary(tokens: tokens, counts: counts, tokenizer: tokenizer)
+        return value
     }
 }

@@ -73,7 +73,12 @@ func perSequenceScores(_ model: NGramLanguageModel, _ path: String, mode: Sequen
                                                    mode: mode, blockSize: 16, unknownID: model.unknownWordID)
         var single: [SequenceScore] = []
         sequences.forEach { single.append(model.model.score($0, mode: mode)) }
-        #expect(model.model.scoreAll(sequences, mode: mode) == single)
+        for threads in [1, 2, 3, 8] {
+            #expect(model.model.scoreAll(sequences, mode: mode, threads: threads, tokensPerRun: 10) == single, "\(threads) threads")
+        }
+        let parallel = try TrainingSequences.read(MemorySource(text), tokenizer: .whitespace, vocabulary: model.vocabulary, mode: mode,
+                                                  blockSize: 16, unknownID: model.unknownWordID, threads: 2)
+        #expect(parallel.tokens == sequences.tokens && parallel.ends == sequences.ends)
         #expect(single.contains { $0.unknownTokens > 0 })
     }
 
@@ -83,31 +88,52 @@ func perSequenceScores(_ model: NGramLanguageModel, _ path: String, mode: Sequen
         let path = "\(directory)/m.mcngram"
         try trainSmall(order: 3, mode: .sentence, in: directory).save(to: path)
         let bytes = try InputFile(path: path).readAll()
-        // Every byte of a small model, magic, compressed tables and trailer alike.
+        // A small model: its magic, every section's first bytes, the table of contents and the
+        // trailer byte by byte, and a stride through the rest (padding included).
         try trainTiny(order: 2, in: directory).save(to: "\(directory)/small.mcngram")
         let small = try InputFile(path: "\(directory)/small.mcngram").readAll()
-        for position in 0..<small.count {
+        let sectionStarts = (0..<(small.count / SectionFile.alignment)).flatMap { page in (0..<4).map { page * SectionFile.alignment + $0 } }
+        let positions = Set(Array(0..<16) + sectionStarts + Array(max(0, small.count - 700)..<small.count) + Array(stride(from: 0, to: small.count, by: 97)))
+        for position in positions.sorted() {
             var damaged = small
             damaged[position] ^= 0x01
-            let file = try OutputFile(path: "\(directory)/small.mcngram")
-            try file.write(damaged)
-            try file.commit()
+            try writeBytes(damaged, to: "\(directory)/small.mcngram")
             #expect(throws: CollapseError.self, "byte \(position)") { try NGramLanguageModel.load(from: "\(directory)/small.mcngram") }
         }
         for position in [3, 20, bytes.count / 2, bytes.count - 2] {
             var damaged = bytes
             damaged[position] ^= 0x20
-            let file = try OutputFile(path: path)
-            try file.write(damaged)
-            try file.commit()
+            try writeBytes(damaged, to: path)
             #expect(throws: CollapseError.self, "byte \(position)") { try NGramLanguageModel.load(from: path) }
         }
-        let truncated = try OutputFile(path: path)
-        try truncated.write(Array(bytes[..<(bytes.count / 3)]))
-        try truncated.commit()
+        try writeBytes(Array(bytes[..<(bytes.count / 3)]), to: path)
         #expect(throws: CollapseError.self) { try NGramLanguageModel.load(from: path) }
     }
 
+    @Test func modelOfAnEarlierFormatAsksToBeRetrained() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileSystem.remove(directory) }
+        try writeBytes(Array("MCNGRAM4".utf8) + [UInt8](repeating: 0, count: 64), to: "\(directory)/old.mcngram")
+        #expect { try NGramLanguageModel.load(from: "\(directory)/old.mcngram") } throws: { error in
+            "\(error)".contains("MCNGRAM4 is not supported") && "\(error)".contains("retrain")
+        }
+    }
+
+    @Test func loadingLeavesTheTablesOutOfResidentMemory() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileSystem.remove(directory) }
+        let path = "\(directory)/m.mcngram"
+        try FileSystem.writeText(smallCorpusText(lines: 8_000, seed: 3), to: "\(directory)/train.txt")
+        try NGramLanguageModel.train(textPath: "\(directory)/train.txt", order: 5, mode: .block, tokenizer: .whitespace, blockSize: 16,
+                                     discountFallback: true).save(to: path)
+        let loaded = try NGramLanguageModel.load(from: path)
+        let table = loaded.model.storage.tables[5]
+        let resident = residentPages(UnsafeRawBufferPointer(table))
+        #expect(resident.total > 64 && resident.resident == 0, "\(resident)")
+        // One lookup brings in its page and the kernel's fault-around window (16 pages), not the table.
+        _ = loaded.model.withTables { $0.find(0, order: 5) }
+        #expect(residentPages(UnsafeRawBufferPointer(table)).resident <= 32, "of \(resident.total)")
+    }
     @Test(arguments: [2, 3, 5])
     func arpaRoundTripScoresIdenticallyAndIsWellFormed(order: Int) throws {
         let directory = try temporaryDirectory()

@@ -25,3 +25,24 @@ public let digitsDirectory: String? = {
     let sibling = URL(fileURLWithPath: wikiText2Directory).standardizedFileURL.deletingLastPathComponent().appendingPathComponent("digits").path
     return FileManager.default.fileExists(atPath: "\(sibling)/digits.csv.gz") ? sibling : nil
 }()
+
+/// Replaces the file at `path` with `bytes` (a damaged or truncated copy, say).
+public func writeBytes(_ bytes: [UInt8], to path: String) throws {
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+}
+
+/// How many of the pages under `bytes` are in this process's resident memory (from
+/// `/proc/self/pagemap`'s present bit), of how many.
+public func residentPages(_ bytes: UnsafeRawBufferPointer) -> (resident: Int, total: Int) {
+    guard let base = bytes.baseAddress, !bytes.isEmpty, let map = FileHandle(forReadingAtPath: "/proc/self/pagemap") else { return (0, 0) }
+    defer { try? map.close() }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let first = Int(bitPattern: base) / page, last = (Int(bitPattern: base) + bytes.count - 1) / page
+    var resident = 0
+    for index in first...last {
+        try? map.seek(toOffset: UInt64(index * 8))
+        guard let entry = try? map.read(upToCount: 8), entry.count == 8 else { continue }
+        if entry.withUnsafeBytes({ $0.loadUnaligned(as: UInt64.self) }) >> 63 == 1 { resident += 1 }
+    }
+    return (resident, last - first + 1)
+}

@@ -40,6 +40,54 @@ import Testing
     }
 }
 
+/// Each line's tokens, as text: a sink whose lines do not depend on earlier lines.
+struct LineTokens: TokenSink {
+    var lines: [[String]] = []
+    private var line: [String] = []
+    mutating func token(_ bytes: UnsafeRawBufferPointer) { line.append(String(decoding: bytes, as: UTF8.self)) }
+    mutating func endLine(tokenCount: Int) {
+        lines.append(line)
+        line.removeAll()
+    }
+}
+
+@Suite struct ParallelScanTests {
+    @Test(arguments: [TokenizerKind.whitespace, .icu])
+    func chunksOnSeveralThreadsGiveTheLinesInOrder(kind: TokenizerKind) throws {
+        let text = (0..<700).map { "l\($0) w\($0 % 13), naïve\($0 % 7)" + ($0 % 9 == 0 ? "\n\n" : "\n") }.joined() + "last line"
+        var whole = LineTokens()
+        try TextScanner.scan(MemorySource(text), tokenizer: try kind.makeTokenizer(), into: &whole)
+        for (threads, chunkSize) in [(1, 40), (2, 40), (3, 97), (2, 1 << 22)] {
+            var lines: [[String]] = []
+            try TextScanner.scanInParallel(MemorySource(text), tokenizer: kind, threads: threads, chunkSize: chunkSize,
+                                           makeSink: { LineTokens() }) { lines += $0.lines }
+            #expect(lines == whole.lines, "\(threads) threads, chunks of \(chunkSize)")
+        }
+    }
+
+    @Test func countsMergedFromChunksEqualOneScan() throws {
+        let text = (0..<900).map { "w\($0 % 31) x\($0 % 17) w\($0 % 5)" + ($0 % 4 == 0 ? "\n \n" : "\n") }.joined()
+        let whole = try counts(of: text)
+        var merged = TokenCounts()
+        try TextScanner.scanInParallel(MemorySource(text), tokenizer: .whitespace, threads: 3, chunkSize: 50, makeSink: { TokenCounts() }) {
+            merged.merge($0)
+        }
+        #expect((0..<merged.table.count).map { merged.table.string($0) } == (0..<whole.table.count).map { whole.table.string($0) })
+        #expect(merged.counts == whole.counts && merged.lines == whole.lines && merged.words == whole.words)
+        #expect(merged.nonBlankLines == whole.nonBlankLines && merged.statistics(blockSize: 8) == whole.statistics(blockSize: 8))
+        #expect(try TokenCounts.counting(MemorySource(text), tokenizer: .whitespace, threads: 2).counts == whole.counts)
+    }
+
+    @Test func theFirstBadChunkIsReportedWithItsAbsoluteOffset() throws {
+        let bytes = Array(String(repeating: "ok line\n", count: 100).utf8) + [0x61, 0xC3, 0x28] + Array("\n".utf8)
+            + Array(String(repeating: "more\n", count: 50).utf8) + [0xFF, 0x0A]
+        #expect(throws: CollapseError("not valid UTF-8 at byte offset 801", path: "corpus/train.txt")) {
+            try TextScanner.scanInParallel(MemorySource(bytes, path: "corpus/train.txt"), tokenizer: .whitespace, threads: 4, chunkSize: 64,
+                                           makeSink: { LineTokens() }) { _ in }
+        }
+    }
+}
+
 @Suite struct BlockEncoderTests {
     @Test func appendsEndOfLineAfterNonBlankLinesAndDropsTheRemainder() throws {
         let text = "a b\n\nc\nd e f g\n"

@@ -70,6 +70,26 @@ func counts(of text: String, tokenizer: any Tokenizer = WhitespaceTokenizer()) t
         #expect(try Vocabulary.load(from: path).count == 7)
     }
 
+    @Test func fileWithoutFinalNewlineLoadsAndMalformedLinesAreNamed() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileSystem.remove(directory) }
+        let path = "\(directory)/vocab.txt"
+        let vocabulary = try Vocabulary.build(from: counts(of: "a b b c\n"), tokenizer: .whitespace)
+        try FileSystem.writeText(String(vocabulary.fileContents().dropLast()), to: path)
+        #expect(try Vocabulary.load(from: path) == vocabulary)
+        let cases = [
+            ("b\t2", "b\t2x", "line 9: expected 'token<TAB>count'"),
+            ("b\t2", "b 2", "line 9: expected 'token<TAB>count'"),
+            ("\nc\t1", "\nb\t1", "token 'b' appears twice (id 6)"),
+        ]
+        for (old, new, problem) in cases {
+            try FileSystem.writeText(vocabulary.fileContents().replacingOccurrences(of: old, with: new), to: path)
+            #expect { try Vocabulary.load(from: path) } throws: { error in
+                (error as? CollapseError)?.problem == problem && (error as? CollapseError)?.path == path
+            }
+        }
+    }
+
     @Test func editedFileErrorNamesFileAndProblem() throws {
         let directory = try temporaryDirectory()
         defer { try? FileSystem.remove(directory) }
