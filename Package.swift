@@ -20,6 +20,7 @@ let package = Package(
         .target(name: "CICUWords", linkerSettings: [.linkedLibrary("icuuc")]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CPrefetch"),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         .target(name: "Storage", dependencies: ["CZstd", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
@@ -31,7 +32,7 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "LanguageModeling", dependencies: ["Storage", "Tokenization", "Settings"]),
-        .target(name: "NGram", dependencies: ["Storage", "Tokenization", "Settings", "LanguageModeling"]),
+        .target(name: "NGram", dependencies: ["CPrefetch", "Storage", "Tokenization", "Settings", "LanguageModeling"]),
         // Numeric code is built for the machine it runs on: SIMD with FMA and wide vectors
         // (the default x86-64 baseline turns SIMD fused multiply-adds into library calls).
         .target(name: "NeuralNetworks", dependencies: ["COpenBLAS", "Storage"], swiftSettings: nativeCPU),

@@ -23,6 +23,9 @@ struct NGramCounts {
     /// Per order n ≥ 2, by n-gram index: the index of its suffix (last n−1 words) at n−1.
     var suffixes: [[Int32]]
 
+    /// How many positions ahead counting starts its lookups.
+    static let prefetchDistance = 12
+
     /// Nothing, to release a count's memory early.
     static let empty = NGramCounts()
 
@@ -78,6 +81,11 @@ struct NGramCounts {
                     let firstEligible = sequenceStart + n - 1, limit = starts[sequence + 1]
                     guard firstEligible < limit else { continue }
                     for position in firstEligible..<limit {
+                        // Lookups miss the cache: start the one a few positions on now.
+                        let ahead = position + Self.prefetchDistance
+                        if ahead < limit {
+                            index.prefetch(NGramIndex.key(suffix: previous[ahead], first: stream[ahead - n + 1]))
+                        }
                         let firstPosition = position - n + 1
                         let startsSequence = firstPosition == sequenceStart
                         let suffixIndex = previous[position]

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// An open-addressing hash map from 64-bit n-gram keys to dense indices 0..<count, in insertion
 /// order. Keys are exact (no fingerprinting), so lookups never confuse two n-grams.
 ///
@@ -46,6 +48,15 @@ struct NGramIndex: Sendable {
                 if slot == keys.count { slot = 0 }
             }
         }
+    }
+
+    /// Starts loading the slot where a search for `key` begins, so that a lookup a few steps
+    /// later finds it in cache.
+    @inline(__always)
+    func prefetch(_ key: UInt64) {
+        let slot = Self.slot(for: key, capacity: keys.count)
+        keys.withUnsafeBufferPointer { prefetchForReading($0.baseAddress! + slot) }
+        values.withUnsafeBufferPointer { prefetchForReading($0.baseAddress! + slot) }
     }
 
     /// The index of `key`, adding it with index `count` when absent.

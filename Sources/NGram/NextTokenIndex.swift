@@ -52,15 +52,16 @@ extension NGramModel {
 /// ranks at most where its unpenalized self would, so those never reached cannot enter the top k.
 public struct NextTokenIndex: Sendable {
     let model: NGramModel
-    /// Per order m ≥ 2: continuations of the context in slot c at order m−1 (word id at m = 2)
-    /// are entries offsets[m][c] ..< offsets[m][c+1].
-    private var offsets: [[Int32]] = [[], []]
-    private var entrySlots: [[Int32]] = [[], []]
-    private var entryWords: [[Int32]] = [[], []]
+    /// Each entry's log10 p lies beside its word: reading it through the slot would miss the cache.
+    private let lists: ContinuationLists
+    /// Continuation lists up to this long are searched by scanning rather than hashing.
+    static let scanLimit = 48
     /// Generatable unigrams by descending probability, ties by id.
-    private var unigramOrder: [Int32] = []
+    private let unigramOrder: [Int32]
 
     public init(model: NGramModel) {
+        var offsets: [[Int32]] = [[], []], entrySlots: [[Int32]] = [[], []], entryWords: [[Int32]] = [[], []]
+        var entryLogs: [[Float]] = [[], []]
         self.model = model
         // The last word of the n-gram in every slot, order by order (that of its suffix).
         var lastWords: [[Int32]] = [[], Array(0..<Int32(model.vocabularySize))]
@@ -94,7 +95,9 @@ public struct NextTokenIndex: Sendable {
             offsets.append(starts)
             entrySlots.append(order)
             entryWords.append(order.map { words[Int($0)] })
+            entryLogs.append(order.map { table[Int($0)].log10Probability })
         }
+        lists = ContinuationLists(offsets: offsets, slots: entrySlots, words: entryWords, logs: entryLogs)
         let logs = model.unigramLog10
         unigramOrder = (0..<Int32(model.vocabularySize)).filter(model.isGeneratable).sorted {
             logs[Int($0)] != logs[Int($1)] ? logs[Int($0)] > logs[Int($1)] : $0 < $1
@@ -135,28 +138,34 @@ public struct NextTokenIndex: Sendable {
                         taken += 1
                     }
                 }
+                // A candidate that belongs to a longer match was scored at a higher level: it is
+                // a continuation of the longer context. A short continuation list (just walked,
+                // so in cache) is scanned; a long one is probed through the table above.
+                let checksLonger = level <= length && level < model.order
+                let longer = checksLonger ? lists.range(order: level + 1, context: Int(state.slots[level - 1])) : 0..<0
+                let scansLonger = longer.count <= Self.scanLimit
+                let longerWords = lists.words[checksLonger ? level + 1 : 2]
+                @inline(__always) func continuesLonger(_ word: Int32, slot: Int32) -> Bool {
+                    guard checksLonger else { return false }
+                    if scansLonger {
+                        for entry in longer where longerWords.unsafelyUnwrapped[entry] == word { return true }
+                        return false
+                    }
+                    return tables.find(NGramIndex.key(suffix: slot, first: state.history[level - 1]), order: level + 1) >= 0
+                }
                 if level >= 2 {
-                    let c = Int(state.slots[level - 2])
-                    let (slots, words) = (entrySlots[level], entryWords[level])
-                    let range = Int(offsets[level][c])..<Int(offsets[level][c + 1])
-                    for entry in range {
+                    let slots = lists.slots[level].unsafelyUnwrapped, words = lists.words[level].unsafelyUnwrapped
+                    let logs = lists.logs[level].unsafelyUnwrapped
+                    for entry in lists.range(order: level, context: Int(state.slots[level - 2])) {
                         if taken == k { break }
                         let word = words[entry]
-                        guard model.isGeneratable(word) else { continue }
-                        let slot = slots[entry]
-                        // Belongs to a longer match? Then it was scored at a higher level.
-                        if level <= length && level < model.order,
-                           tables.find(NGramIndex.key(suffix: slot, first: state.history[level - 1]), order: level + 1) >= 0 {
-                            continue
-                        }
-                        consider(word, score(tables.log10Probability(slot, order: level)))
+                        guard model.isGeneratable(word), !continuesLonger(word, slot: slots[entry]) else { continue }
+                        consider(word, score(logs[entry]))
                     }
                 } else {
                     for word in unigramOrder {
                         if taken == k { break }
-                        if length >= 1 && tables.find(NGramIndex.key(suffix: word, first: state.history[0]), order: 2) >= 0 {
-                            continue
-                        }
+                        if continuesLonger(word, slot: word) { continue }
                         consider(word, score(tables.unigramLog10[Int(word)]))
                     }
                 }
@@ -181,10 +190,10 @@ public struct NextTokenIndex: Sendable {
         var scores = model.unigramLog10.map { withBackoffs($0, level: 1) }
         if length >= 1 {
             for level in 2...min(length + 1, model.order) {
-                let c = Int(state.slots[level - 2])
                 let table = model.storage.tables[level]
-                for entry in Int(offsets[level][c])..<Int(offsets[level][c + 1]) {
-                    scores[Int(entryWords[level][entry])] = withBackoffs(table[Int(entrySlots[level][entry])].log10Probability, level: level)
+                for entry in lists.range(order: level, context: Int(state.slots[level - 2])) {
+                    let (word, slot) = (lists.words[level].unsafelyUnwrapped[entry], lists.slots[level].unsafelyUnwrapped[entry])
+                    scores[Int(word)] = withBackoffs(table[Int(slot)].log10Probability, level: level)
                 }
             }
         }
