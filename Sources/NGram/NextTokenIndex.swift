@@ -130,6 +130,11 @@ public struct NextTokenIndex: Sendable {
                     if level - 1 < length { for k in (level - 1)..<length { total += state.backoffs[k] } }
                     return total
                 }
+                // Entries come best first and a penalty only lowers a score, so once an entry's
+                // own score falls below the k-th best, no later entry of this level can enter.
+                @inline(__always) func levelIsDone(_ value: Float) -> Bool {
+                    best.count == k && value < best[k - 1].score
+                }
                 @inline(__always) func consider(_ word: Int32, _ value: Float) {
                     if penalized.contains(word) {
                         offer(ScoredToken(id: word, score: penalize(value, penalty)))
@@ -157,16 +162,18 @@ public struct NextTokenIndex: Sendable {
                     let slots = lists.slots[level].unsafelyUnwrapped, words = lists.words[level].unsafelyUnwrapped
                     let logs = lists.logs[level].unsafelyUnwrapped
                     for entry in lists.range(order: level, context: Int(state.slots[level - 2])) {
-                        if taken == k { break }
+                        let value = score(logs[entry])
+                        if taken == k || levelIsDone(value) { break }
                         let word = words[entry]
                         guard model.isGeneratable(word), !continuesLonger(word, slot: slots[entry]) else { continue }
-                        consider(word, score(logs[entry]))
+                        consider(word, value)
                     }
                 } else {
                     for word in unigramOrder {
-                        if taken == k { break }
+                        let value = score(tables.unigramLog10[Int(word)])
+                        if taken == k || levelIsDone(value) { break }
                         if continuesLonger(word, slot: word) { continue }
-                        consider(word, score(tables.unigramLog10[Int(word)]))
+                        consider(word, value)
                     }
                 }
                 level -= 1
