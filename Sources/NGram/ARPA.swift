@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 import Storage
 import LanguageModeling
@@ -26,9 +27,9 @@ public enum ARPA {
         func append(_ text: String) { buffer.append(contentsOf: text.utf8) }
         // Shortest decimal that reads back as the same Float: exact round trips.
         func append(_ value: Float) { append(value.description) }
-        let names: [[UInt8]] = languageModel.vocabulary.tokens.enumerated().map {
+        let names = WordTexts(names: languageModel.vocabulary.tokens.enumerated().map {
             Array(($0.offset == Int(SpecialToken.unknown.id) ? corpusUnknown : $0.element).utf8)
-        }
+        })
         let unigrams = (0..<model.vocabularySize).filter { model.known[$0] }
         append("\\data\\\nngram 1=\(unigrams.count + 1)\n")
         for n in 2...model.order { append("ngram \(n)=\(model.count(order: n))\n") }
@@ -38,7 +39,7 @@ public enum ARPA {
         for w in unigrams {
             if w == Int(SpecialToken.startOfSequence.id) { append("0") } else { append(model.unigramLog10[w]) }
             buffer.append(0x09)
-            buffer += names[w]
+            names.append(w, to: &buffer)
             buffer.append(0x09)
             append(model.unigramBackoffs[w])
             buffer.append(0x0A)
@@ -47,21 +48,26 @@ public enum ARPA {
         // Each n-gram's words, kept for the order above: an n-gram is its first word and the
         // n-gram below in `key >> 32`, so one lookup of that text replaces a walk down the tables
         // (whose cache misses were most of the time).
-        var lower = WordTexts(names: names)
+        var lower = names
         for n in 2...model.order {
             append("\n\\\(n)-grams:\n")
             let table = model.storage.tables[n]
-            var texts = n < model.order ? WordTexts(capacity: table.count) : nil
+            var texts = n < model.order
+                ? WordTexts(capacity: table.count, expectedBytes: model.count(order: n) * (names.averageLength + 1 + lower.averageLength)) : nil
             for slot in 0..<table.count {
+                // The text below is a random read (two misses: its bounds, then its bytes):
+                // bounds are fetched 16 slots ahead, bytes 8 ahead.
+                if slot + 16 < table.count, table[slot + 16].key != ProbingEntry.emptyKey { lower.prefetchBounds(Int(table[slot + 16].key >> 32)) }
+                if slot + 8 < table.count, table[slot + 8].key != ProbingEntry.emptyKey { lower.prefetchText(Int(table[slot + 8].key >> 32)) }
                 let entry = table[slot]
                 guard entry.key != ProbingEntry.emptyKey else { continue }
                 append(entry.log10Probability)
                 buffer.append(0x09)
                 let start = buffer.count
-                buffer += names[Int(entry.key & 0xFFFF_FFFF)]
+                names.append(Int(entry.key & 0xFFFF_FFFF), to: &buffer)
                 buffer.append(0x20)
                 lower.append(Int(entry.key >> 32), to: &buffer)
-                try texts?.set(slot, buffer[start...], writing: path)
+                if texts != nil { try buffer.withUnsafeBufferPointer { try texts?.set(slot, UnsafeBufferPointer(rebasing: $0[start...]), writing: path) } }
                 if n < model.order {
                     buffer.append(0x09)
                     append(entry.log10Backoff)
@@ -95,22 +101,43 @@ public enum ARPA {
             }
         }
 
-        init(capacity: Int) {
+        /// Room for `capacity` slots and about `expectedBytes` of text (so the buffer is not
+        /// copied as it grows).
+        init(capacity: Int, expectedBytes: Int) {
             starts = [UInt32](repeating: 0, count: capacity)
             ends = [UInt32](repeating: 0, count: capacity)
+            bytes.reserveCapacity(expectedBytes + expectedBytes / 8)
         }
 
-        mutating func set(_ slot: Int, _ text: ArraySlice<UInt8>, writing path: String) throws {
+        /// Bytes per text, rounded up.
+        var averageLength: Int {
+            let count = starts.count { $0 != 0 } + 1
+            return (bytes.count + count - 1) / count
+        }
+
+        mutating func set(_ slot: Int, _ text: UnsafeBufferPointer<UInt8>, writing path: String) throws {
             guard bytes.count + text.count <= Int(UInt32.max) else {
                 throw CollapseError("one order's n-grams take more than 4 GiB of ARPA text", path: path)
             }
             starts[slot] = UInt32(bytes.count)
-            bytes += text
+            bytes.append(contentsOf: text)
             ends[slot] = UInt32(bytes.count)
         }
 
+        @inline(__always)
+        func prefetchBounds(_ slot: Int) {
+            starts.withUnsafeBufferPointer { prefetchForReading($0.baseAddress! + slot) }
+            ends.withUnsafeBufferPointer { prefetchForReading($0.baseAddress! + slot) }
+        }
+
+        @inline(__always)
+        func prefetchText(_ slot: Int) {
+            bytes.withUnsafeBufferPointer { prefetchForReading($0.baseAddress! + Int(starts[slot])) }
+        }
+
+        @inline(__always)
         func append(_ slot: Int, to buffer: inout [UInt8]) {
-            buffer += bytes[Int(starts[slot])..<Int(ends[slot])]
+            bytes.withUnsafeBufferPointer { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(starts[slot])..<Int(ends[slot])])) }
         }
     }
 

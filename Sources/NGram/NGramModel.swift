@@ -1,3 +1,4 @@
+import CPrefetch
 import Storage
 import LanguageModeling
 import Tokenization
@@ -143,15 +144,30 @@ public struct NGramModel: Sendable {
             let logs = dense.log10Probabilities[n]
             let backoffs = n < order ? dense.log10Backoffs[n] : []
             let denseContexts = dense.contexts[n]
-            for j in 0..<keys.count {
-                let suffix = Int32(truncatingIfNeeded: keys[j] >> 32)
-                let first = Int32(truncatingIfNeeded: keys[j] & 0xFFFF_FFFF)
-                let key = NGramIndex.key(suffix: n == 2 ? suffix : slotOfLower[Int(suffix)], first: first)
-                let slot = ProbingTables.insertionSlot(for: key, in: table)
-                table[slot] = ProbingEntry(key: key, log10Probability: logs[j], log10Backoff: n < order ? backoffs[j] : 0)
-                slotOf[j] = Int32(slot)
-                let context = denseContexts[j]
-                contextOfSlot[slot] = n == 2 ? context : slotOfLower[Int(context)]
+            slotOfLower.withUnsafeBufferPointer { lowerSlots in
+                @inline(__always) func key(_ j: Int) -> UInt64 {
+                    let suffix = Int32(truncatingIfNeeded: keys[j] >> 32), first = Int32(truncatingIfNeeded: keys[j] & 0xFFFF_FFFF)
+                    return NGramIndex.key(suffix: n == 2 ? suffix : lowerSlots[Int(suffix)], first: first)
+                }
+                for j in 0..<keys.count {
+                    // Every read below is random: the lower slots are fetched 16 n-grams ahead,
+                    // the home slot (found through them) 8 ahead.
+                    if n > 2 && j + 16 < keys.count {
+                        prefetchForReading(lowerSlots.baseAddress! + Int(keys[j + 16] >> 32))
+                        prefetchForReading(lowerSlots.baseAddress! + Int(denseContexts[j + 16]))
+                    }
+                    if j + 8 < keys.count {
+                        let home = ProbingTables.home(key(j + 8), capacity: table.count)
+                        prefetchForReading(table.baseAddress! + home)
+                        prefetchForReading(contextOfSlot.baseAddress! + home)
+                    }
+                    let key = key(j)
+                    let slot = ProbingTables.insertionSlot(for: key, in: table)
+                    table[slot] = ProbingEntry(key: key, log10Probability: logs[j], log10Backoff: n < order ? backoffs[j] : 0)
+                    slotOf[j] = Int32(slot)
+                    let context = denseContexts[j]
+                    contextOfSlot[slot] = n == 2 ? context : lowerSlots[Int(context)]
+                }
             }
             dense.log10Probabilities[n] = []
             if n < order { dense.log10Backoffs[n] = [] }
