@@ -85,6 +85,13 @@ struct BenchCommand: ParsableCommand {
         if let run = runDirectory {
             let seconds = try RunExecutor.recomputeMetrics(runDirectory: run, threads: ProcessInfo.processInfo.activeProcessorCount)
             results.measurements.append(Measurement(stage: "metrics", metric: "recompute all generations of \(run)", value: seconds, unit: "s"))
+            let stages = try RunManifest.stageSeconds(in: run)
+            results.measurements += [
+                Measurement(stage: "run \(run)", metric: "all stages as recorded (goal ≤ 300 for the default run on a Zen 1)",
+                            value: stages.values.reduce(0, +), unit: "s"),
+                Measurement(stage: "run \(run)", metric: "slowest generation stage (goal ≤ 30 on a Zen 1)",
+                            value: stages.filter { $0.key.hasSuffix("/generate") }.values.max() ?? 0, unit: "s"),
+            ]
         }
         print(results.rendered(), terminator: "")
         try results.write(to: out)

@@ -34,6 +34,12 @@ public struct RunManifest: Codable, Sendable, Equatable {
         try FileSystem.writeText(try prettyJSON(self), to: "\(directory)/\(Self.fileName)")
     }
 
+    /// The seconds each finished stage of the run in `directory` took, by key (e.g.
+    /// "seed-1/gen-3/generate"); stages rebuilt from files (their time unknown) are left out.
+    public static func stageSeconds(in directory: String) throws -> [String: Double] {
+        try load(in: directory).stages.filter { $0.value.rebuilt != true }.mapValues(\.seconds)
+    }
+
     /// Reads a run's manifest; a damaged one is refused with the command that rebuilds it.
     static func load(in directory: String) throws -> RunManifest {
         let path = "\(directory)/\(fileName)"
