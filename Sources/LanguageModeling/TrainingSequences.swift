@@ -60,16 +60,40 @@ extension TrainingSequences {
     public static func read(_ source: any ByteSource, tokenizer kind: TokenizerKind, vocabulary: Vocabulary, mode: SequenceMode,
                             blockSize: Int = 64, unknownID: Int32,
                             threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> TrainingSequences {
-        guard mode == .sentence, threads > 1 else {
-            return try read(source, tokenizer: try kind.makeTokenizer(), vocabulary: vocabulary, mode: mode, blockSize: blockSize,
-                            unknownID: unknownID)
-        }
         var sequences = TrainingSequences()
-        try TextScanner.scanInParallel(source, tokenizer: kind, threads: threads,
-                                       makeSink: { SentenceCollector(vocabulary: vocabulary, unknownID: unknownID) }) {
-            sequences.append(contentsOf: $0.sequences)
-        }
+        try forEachPart(of: source, tokenizer: kind, vocabulary: vocabulary, mode: mode, blockSize: blockSize, unknownID: unknownID,
+                        threads: threads) { sequences.append(contentsOf: $0) }
         return sequences
+    }
+
+    /// The sequences of a text a part at a time, in order, so that a caller that consumes them
+    /// (scoring) never holds the whole text's: a chunk of lines in sentence mode (tokenized on
+    /// `threads` threads), about `tokensPerPart` tokens of blocks in block mode.
+    /// - Complexity: O(text size); memory O(threads × chunk + part).
+    public static func forEachPart(of source: any ByteSource, tokenizer kind: TokenizerKind, vocabulary: Vocabulary, mode: SequenceMode,
+                                   blockSize: Int = 64, unknownID: Int32, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                   tokensPerPart: Int = 1 << 20, _ body: (TrainingSequences) throws -> Void) throws {
+        switch mode {
+        case .sentence:
+            try TextScanner.scanInParallel(source, tokenizer: kind, threads: threads,
+                                           makeSink: { SentenceCollector(vocabulary: vocabulary, unknownID: unknownID) }) {
+                try body($0.sequences)
+            }
+        case .block:
+            // Blocks run across lines: encoded in order, handed over in parts.
+            var part = TrainingSequences()
+            try withoutActuallyEscaping(body) { body in
+                var encoder = BlockEncoder(vocabulary: vocabulary, blockSize: blockSize, unknownID: unknownID) {
+                    part.append($0)
+                    if part.tokens.count >= tokensPerPart {
+                        try body(part)
+                        part = TrainingSequences()
+                    }
+                }
+                try TextScanner.scan(source, tokenizer: try kind.makeTokenizer(), into: &encoder)
+                if part.count > 0 { try body(part) }
+            }
+        }
     }
 
     /// Appends `other`'s sequences after these.

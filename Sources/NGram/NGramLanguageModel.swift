@@ -50,16 +50,19 @@ public struct NGramLanguageModel: Sendable {
     /// - Parameter each: receives every sequence's score in order.
     public func score(textPath: String, mode: SequenceMode, blockSize: Int = 64,
                       each: ((Int, SequenceScore) -> Void)? = nil) throws -> SequenceScore {
-        let sequences = try TrainingSequences.read(try Zstd.openReading(path: textPath), tokenizer: vocabulary.tokenizer,
-                                                   vocabulary: vocabulary, mode: mode, blockSize: blockSize, unknownID: unknownWordID)
-        // A perplexity of nothing is undefined: refuse rather than print nan.
-        guard sequences.count > 0 else {
-            throw CollapseError(mode == .block ? "nothing to score: no complete block of \(blockSize) tokens" : "nothing to score: no tokens", path: textPath)
+        // Part by part: the text's sequences are never all in memory.
+        var total = SequenceScore(), index = 0
+        try TrainingSequences.forEachPart(of: try Zstd.openReading(path: textPath), tokenizer: vocabulary.tokenizer, vocabulary: vocabulary,
+                                          mode: mode, blockSize: blockSize, unknownID: unknownWordID) { part in
+            for score in model.scoreAll(part, mode: mode) {
+                total += score
+                each?(index, score)
+                index += 1
+            }
         }
-        var total = SequenceScore()
-        for (index, score) in model.scoreAll(sequences, mode: mode).enumerated() {
-            total += score
-            each?(index, score)
+        // A perplexity of nothing is undefined: refuse rather than print nan.
+        guard index > 0 else {
+            throw CollapseError(mode == .block ? "nothing to score: no complete block of \(blockSize) tokens" : "nothing to score: no tokens", path: textPath)
         }
         return total
     }

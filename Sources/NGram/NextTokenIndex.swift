@@ -1,3 +1,4 @@
+import Dispatch
 import LanguageModeling
 import Tokenization
 
@@ -72,36 +73,56 @@ public struct NextTokenIndex: Sendable {
             }
             lastWords.append(words)
         }
-        for m in 2...model.order {
-            let contexts = model.contexts[m]
-            let contextCount = m == 2 ? model.vocabularySize : model.tableCapacity[m - 1]
-            var starts = [Int32](repeating: 0, count: contextCount + 1)
-            for c in contexts where c >= 0 { starts[Int(c) + 1] += 1 }
-            for c in 0..<contextCount { starts[c + 1] += starts[c] }
-            var fill = starts
-            var order = [Int32](repeating: 0, count: Int(starts[contextCount]))
-            for (slot, c) in contexts.enumerated() where c >= 0 {
-                order[Int(fill[Int(c)])] = Int32(slot)
-                fill[Int(c)] += 1
+        // Orders are independent from here: built on all cores, each into its own place.
+        let order = model.order, words = lastWords
+        nonisolated(unsafe) var built = [Continuations?](repeating: nil, count: order + 1)
+        built.withUnsafeMutableBufferPointer { results in
+            nonisolated(unsafe) let results = results
+            DispatchQueue.concurrentPerform(iterations: order - 1) { index in
+                results[index + 2] = Self.continuations(order: index + 2, of: model, lastWords: words[index + 2])
             }
-            let words = lastWords[m]
-            let table = model.storage.tables[m]
-            for c in 0..<contextCount where starts[c + 1] - starts[c] > 1 {
-                order[Int(starts[c])..<Int(starts[c + 1])].sort { a, b in
-                    let (pa, pb) = (table[Int(a)].log10Probability, table[Int(b)].log10Probability)
-                    return pa != pb ? pa > pb : words[Int(a)] < words[Int(b)]
-                }
-            }
-            offsets.append(starts)
-            entrySlots.append(order)
-            entryWords.append(order.map { words[Int($0)] })
-            entryLogs.append(order.map { table[Int($0)].log10Probability })
+        }
+        for case let lists? in built {
+            offsets.append(lists.starts)
+            entrySlots.append(lists.slots)
+            entryWords.append(lists.words)
+            entryLogs.append(lists.logs)
         }
         lists = ContinuationLists(offsets: offsets, slots: entrySlots, words: entryWords, logs: entryLogs)
         let logs = model.unigramLog10
         unigramOrder = (0..<Int32(model.vocabularySize)).filter(model.isGeneratable).sorted {
             logs[Int($0)] != logs[Int($1)] ? logs[Int($0)] > logs[Int($1)] : $0 < $1
         }
+    }
+
+    /// One order's continuation lists.
+    private struct Continuations {
+        var starts: [Int32], slots: [Int32], words: [Int32], logs: [Float]
+    }
+
+    /// Order m's n-grams grouped by context (a counting sort by context slot), each group sorted
+    /// by probability, ties by word. O(n-grams log) for the order.
+    private static func continuations(order m: Int, of model: NGramModel, lastWords words: [Int32]) -> Continuations {
+        let contexts = model.contexts[m]
+        let contextCount = m == 2 ? model.vocabularySize : model.tableCapacity[m - 1]
+        var starts = [Int32](repeating: 0, count: contextCount + 1)
+        for c in contexts where c >= 0 { starts[Int(c) + 1] += 1 }
+        for c in 0..<contextCount { starts[c + 1] += starts[c] }
+        var fill = starts
+        var order = [Int32](repeating: 0, count: Int(starts[contextCount]))
+        for (slot, c) in contexts.enumerated() where c >= 0 {
+            order[Int(fill[Int(c)])] = Int32(slot)
+            fill[Int(c)] += 1
+        }
+        let table = model.storage.tables[m]
+        for c in 0..<contextCount where starts[c + 1] - starts[c] > 1 {
+            order[Int(starts[c])..<Int(starts[c + 1])].sort { a, b in
+                let (pa, pb) = (table[Int(a)].log10Probability, table[Int(b)].log10Probability)
+                return pa != pb ? pa > pb : words[Int(a)] < words[Int(b)]
+            }
+        }
+        return Continuations(starts: starts, slots: order, words: order.map { words[Int($0)] },
+                             logs: order.map { table[Int($0)].log10Probability })
     }
 
     /// The k best next tokens after `context`, each scored log10 p with the repetition penalty

@@ -79,6 +79,12 @@ func perSequenceScores(_ model: NGramLanguageModel, _ path: String, mode: Sequen
         let parallel = try TrainingSequences.read(MemorySource(text), tokenizer: .whitespace, vocabulary: model.vocabulary, mode: mode,
                                                   blockSize: 16, unknownID: model.unknownWordID, threads: 2)
         #expect(parallel.tokens == sequences.tokens && parallel.ends == sequences.ends)
+        var parts: [TrainingSequences] = []
+        try TrainingSequences.forEachPart(of: MemorySource(text), tokenizer: .whitespace, vocabulary: model.vocabulary, mode: mode,
+                                          blockSize: 16, unknownID: model.unknownWordID, threads: 2, tokensPerPart: 100) { parts.append($0) }
+        let joined = parts.reduce(into: TrainingSequences()) { $0.append(contentsOf: $1) }
+        #expect(joined.tokens == sequences.tokens && joined.ends == sequences.ends)
+        #expect(mode == .sentence || parts.count > 1)
         #expect(single.contains { $0.unknownTokens > 0 })
     }
 
