@@ -62,16 +62,25 @@ struct NGramDecoder: StepDecoder {
     /// Scores are log10 until the penalty is applied and converted to natural log after it,
     /// in the same arithmetic on both paths.
     func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
-        zip(contexts, penalized).map { context, set in
+        let (index, reference) = (index, reference)
+        return zip(contexts, penalized).map { context, set in
             let best = reference ? index.denseTopKFromDistribution(k, after: context, penalty: penalty, penalized: set)
                 : index.topK(k, after: context, penalty: penalty, penalized: set)
             return best.map { ScoredToken(id: $0.id, score: $0.score * naturalLogOf10) }
         }
     }
 
+    /// One pass through the tables for all rows (not a copy of the model per row: its shared
+    /// buffers' reference counts are what threads would fight over).
     mutating func advance(parents: [Int], tokens: [Int32]) {
         let previous = contexts
-        contexts = zip(parents, tokens).map { parent, token in model.model.extending(previous[parent], with: token) }
+        contexts = model.model.withTables { tables in
+            zip(parents, tokens).map { parent, token in
+                var state = previous[parent].state
+                _ = tables.advance(&state, word: token)
+                return NGramContext(state: state)
+            }
+        }
     }
 }
 

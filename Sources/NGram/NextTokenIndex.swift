@@ -51,7 +51,7 @@ extension NGramModel {
 /// its longest match is its stored probability plus a backoff sum that is the same for the
 /// whole level, so the level's best unpenalized words are a prefix of its list; a penalized word
 /// ranks at most where its unpenalized self would, so those never reached cannot enter the top k.
-public struct NextTokenIndex: Sendable {
+public final class NextTokenIndex: Sendable {
     let model: NGramModel
     /// Each entry's log10 p lies beside its word: reading it through the slot would miss the cache.
     private let lists: ContinuationLists
