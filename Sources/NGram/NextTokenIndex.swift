@@ -61,8 +61,6 @@ public final class NextTokenIndex: Sendable {
     private let unigramOrder: [Int32]
 
     public init(model: NGramModel) {
-        var offsets: [[Int32]] = [[], []], entrySlots: [[Int32]] = [[], []], entryWords: [[Int32]] = [[], []]
-        var entryLogs: [[Float]] = [[], []]
         self.model = model
         // The last word of the n-gram in every slot, order by order (that of its suffix).
         var lastWords: [[Int32]] = [[], Array(0..<Int32(model.vocabularySize))]
@@ -82,13 +80,9 @@ public final class NextTokenIndex: Sendable {
                 results[index + 2] = Self.continuations(order: index + 2, of: model, lastWords: words[index + 2])
             }
         }
-        for case let lists? in built {
-            offsets.append(lists.starts)
-            entrySlots.append(lists.slots)
-            entryWords.append(lists.words)
-            entryLogs.append(lists.logs)
-        }
-        lists = ContinuationLists(offsets: offsets, slots: entrySlots, words: entryWords, logs: entryLogs)
+        let orders = built.compactMap { $0 }, none: [[Int32]] = [[], []]
+        lists = ContinuationLists(offsets: none + orders.map(\.starts), slots: none + orders.map(\.slots),
+                                  words: none + orders.map(\.words), logs: [[], []] + orders.map(\.logs))
         let logs = model.unigramLog10
         unigramOrder = (0..<Int32(model.vocabularySize)).filter(model.isGeneratable).sorted {
             logs[Int($0)] != logs[Int($1)] ? logs[Int($0)] > logs[Int($1)] : $0 < $1

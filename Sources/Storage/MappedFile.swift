@@ -11,7 +11,6 @@ public final class MappedFile: @unchecked Sendable {
     public let path: String
     /// The file's bytes (never written: the pages are mapped read-only).
     public let bytes: UnsafeRawBufferPointer
-    private let descriptor: Int32
 
     /// - Throws: when the file is missing, a directory, empty or cannot be mapped.
     public init(path: String) throws {
@@ -19,19 +18,17 @@ public final class MappedFile: @unchecked Sendable {
         guard input.size > 0 else { throw CollapseError("truncated: the file is empty", path: path) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CollapseError(systemMessage(), path: path) }
+        // The mapping outlives the descriptor.
+        defer { close(fd) }
         guard let base = mmap(nil, input.size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            let message = systemMessage()
-            close(fd)
-            throw CollapseError("cannot map: \(message)", path: path)
+            throw CollapseError("cannot map: \(systemMessage())", path: path)
         }
         self.path = path
-        descriptor = fd
         bytes = UnsafeRawBufferPointer(start: base, count: input.size)
     }
 
     deinit {
         munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
-        close(descriptor)
     }
 
     /// Drops the whole pages of `range` (a part of `bytes`) from this process's resident memory;
