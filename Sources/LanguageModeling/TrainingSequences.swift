@@ -44,11 +44,27 @@ extension TrainingSequences {
             return collector.sequences
         case .block:
             var sequences = TrainingSequences()
+            try forEachBlockPart(of: source, tokenizer: tokenizer, vocabulary: vocabulary, blockSize: blockSize, unknownID: unknownID,
+                                 tokensPerPart: .max) { sequences = $0 }
+            return sequences
+        }
+    }
+
+    /// The blocks of a text about `tokensPerPart` tokens at a time, in order (a block runs
+    /// across lines, so they are encoded in order).
+    static func forEachBlockPart(of source: any ByteSource, tokenizer: any Tokenizer, vocabulary: Vocabulary, blockSize: Int,
+                                 unknownID: Int32, tokensPerPart: Int, _ body: (TrainingSequences) throws -> Void) throws {
+        var part = TrainingSequences()
+        try withoutActuallyEscaping(body) { body in
             var encoder = BlockEncoder(vocabulary: vocabulary, blockSize: blockSize, unknownID: unknownID) {
-                sequences.append($0)
+                part.append($0)
+                if part.tokens.count >= tokensPerPart {
+                    try body(part)
+                    part = TrainingSequences()
+                }
             }
             try TextScanner.scan(source, tokenizer: tokenizer, into: &encoder)
-            return sequences
+            if part.count > 0 { try body(part) }
         }
     }
 }
@@ -80,19 +96,8 @@ extension TrainingSequences {
                 try body($0.sequences)
             }
         case .block:
-            // Blocks run across lines: encoded in order, handed over in parts.
-            var part = TrainingSequences()
-            try withoutActuallyEscaping(body) { body in
-                var encoder = BlockEncoder(vocabulary: vocabulary, blockSize: blockSize, unknownID: unknownID) {
-                    part.append($0)
-                    if part.tokens.count >= tokensPerPart {
-                        try body(part)
-                        part = TrainingSequences()
-                    }
-                }
-                try TextScanner.scan(source, tokenizer: try kind.makeTokenizer(), into: &encoder)
-                if part.count > 0 { try body(part) }
-            }
+            try forEachBlockPart(of: source, tokenizer: try kind.makeTokenizer(), vocabulary: vocabulary, blockSize: blockSize,
+                                 unknownID: unknownID, tokensPerPart: tokensPerPart, body)
         }
     }
 

@@ -73,14 +73,7 @@ struct NGramDecoder: StepDecoder {
     /// One pass through the tables for all rows (not a copy of the model per row: its shared
     /// buffers' reference counts are what threads would fight over).
     mutating func advance(parents: [Int], tokens: [Int32]) {
-        let previous = contexts
-        contexts = model.model.withTables { tables in
-            zip(parents, tokens).map { parent, token in
-                var state = previous[parent].state
-                _ = tables.advance(&state, word: token)
-                return NGramContext(state: state)
-            }
-        }
+        contexts = model.model.extending(contexts, parents: parents, with: tokens)
     }
 }
 

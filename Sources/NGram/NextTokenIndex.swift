@@ -19,10 +19,18 @@ extension NGramModel {
 
     /// `context` extended by one word.
     public func extending(_ context: NGramContext, with word: Int32) -> NGramContext {
+        extending([context], parents: [0], with: [word])[0]
+    }
+
+    /// For each i, `contexts[parents[i]]` extended by `words[i]`, in one pass through the tables.
+    /// - Complexity: O(count × order).
+    func extending(_ contexts: [NGramContext], parents: [Int], with words: [Int32]) -> [NGramContext] {
         withTables { tables in
-            var state = context.state
-            _ = tables.advance(&state, word: word)
-            return NGramContext(state: state)
+            zip(parents, words).map { parent, word in
+                var state = contexts[parent].state
+                _ = tables.advance(&state, word: word)
+                return NGramContext(state: state)
+            }
         }
     }
 

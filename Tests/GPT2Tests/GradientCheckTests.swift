@@ -3,6 +3,7 @@ import Testing
 @testable import GPT2
 @testable import NeuralNetworks
 import Storage
+import TestSupport
 
 /// Analytic gradients against central finite differences, in double precision, for every
 /// parameter tensor of a small model whose weights are far from their initialization (so
@@ -31,23 +32,13 @@ import Storage
         let step = 1e-5
         var checked = 0
         for entry in layout.tensors.entries {
-            var worst = 0.0
             // Every element of small tensors; a spread of 24 elements of larger ones.
-            let indices = entry.count <= 24 ? Array(0..<entry.count) : (0..<24).map { $0 * entry.count / 24 + $0 % 3 }
-            for index in indices.map({ entry.offset + $0 }) {
-                let saved = parameters[index]
-                parameters[index] = saved + step
-                let up = loss()
-                parameters[index] = saved - step
-                let down = loss()
-                parameters[index] = saved
-                let numeric = (up - down) / (2 * step)
-                let analytic = model.gradients[index]
-                // Central differences carry rounding noise of about ε·loss/step ≈ 3e-11, so gradients
-                // below 1e-4 are held to an absolute 1e-9 instead of a relative 1e-5.
-                worst = max(worst, abs(numeric - analytic) / max(1e-4, abs(numeric) + abs(analytic)))
-                checked += 1
-            }
+            let indices = probedIndices(count: entry.count, samples: 24, jitter: 3).map { entry.offset + $0 }
+            // Central differences carry rounding noise of about ε·loss/step ≈ 3e-11, so gradients
+            // below 1e-4 are held to an absolute 1e-9 instead of a relative 1e-5.
+            let worst = worstGradientDifference(at: indices, parameters: parameters.pointer, gradients: model.gradients.pointer,
+                                                step: step, floor: 1e-4, loss: loss)
+            checked += indices.count
             #expect(worst < 1e-5, "\(entry.name): worst relative difference \(worst)")
         }
         #expect(checked > 300)

@@ -2,6 +2,7 @@ import Foundation
 import NeuralNetworks
 import Storage
 import Testing
+import TestSupport
 @testable import VAE
 
 /// The VAE's loss (negative ELBO with fixed noise) differentiated analytically and by central
@@ -26,21 +27,11 @@ import Testing
         let step = 1e-6
         var checked = 0
         for entry in architecture.layout.entries {
-            var worst = 0.0
-            let indices = entry.count <= 30 ? Array(0..<entry.count) : (0..<30).map { $0 * entry.count / 30 + $0 % 5 }
-            for index in indices.map({ entry.offset + $0 }) {
-                let saved = model.parameters[index]
-                model.parameters[index] = saved + step
-                let up = loss()
-                model.parameters[index] = saved - step
-                let down = loss()
-                model.parameters[index] = saved
-                let numeric = (up - down) / (2 * step)
-                // Relative to the gradient's size, or to 1e-3 for smaller ones: their differences are
-                // mostly the finite differences' rounding, not the derivative's error.
-                worst = max(worst, abs(numeric - model.gradients[index]) / max(1e-3, abs(numeric) + abs(model.gradients[index])))
-                checked += 1
-            }
+            let indices = probedIndices(count: entry.count, samples: 30, jitter: 5).map { entry.offset + $0 }
+            // Gradients below 1e-3 are held to an absolute difference: theirs is mostly rounding.
+            let worst = worstGradientDifference(at: indices, parameters: model.parameters.pointer, gradients: model.gradients.pointer,
+                                                step: step, floor: 1e-3, loss: loss)
+            checked += indices.count
             #expect(worst < 1e-6, "\(entry.name): worst relative difference \(worst)")
         }
         #expect(checked > 100)
