@@ -9,7 +9,7 @@ WIKITEXT2_DIR ?=
 DIGITS_DIR   ?=
 CORPORA      ?= Corpora
 COLLAPSE     := .build/release/collapse
-APT_PACKAGES := libicu-dev libzstd-dev libopenblas-dev zlib1g-dev pkg-config
+APT_PACKAGES := libicu-dev libzstd-dev libopenblas-dev zlib1g-dev pkg-config curl
 
 .PHONY: help setup packages build test bench bench-reference corpus wikitext2 generations report quick small theory vae clean
 
@@ -40,8 +40,10 @@ packages:
 		dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { echo "missing system packages; run as root or: sudo apt-get install $(APT_PACKAGES)"; exit 1; }; \
 	fi
 
+# The Swift runtime and Foundation linked in: a command then starts in a few milliseconds
+# rather than spending ten or more binding symbols across dozens of shared libraries.
 build: packages
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 # The suite runs in release: tests that read the whole corpus are slow in a debug build.
 test: packages

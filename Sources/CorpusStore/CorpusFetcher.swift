@@ -1,10 +1,6 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Reporting
 import Storage
-import Synchronization
 import ZIPFoundation
 
 /// Public corpora `collapse corpus fetch` knows how to get.
@@ -44,18 +40,35 @@ public enum CorpusFetcher {
         return try CorpusImporter.importDirectory(source, name: name, root: root, options: options)
     }
 
-    /// Fetches `address` into `path` (atomically), with progress on stderr.
+    /// Fetches `address` into `path` (atomically) with `curl`, whose progress meter (bytes, rate,
+    /// time left) goes to stderr. A child process rather than an HTTP client linked in: the
+    /// client's libraries (curl, TLS, Kerberos…) would load at the start of every command.
     static func download(_ address: String, to path: String) throws {
         guard let url = URL(string: address), let scheme = url.scheme, ["http", "https", "file"].contains(scheme) else {
             throw CollapseError("not a URL this tool can download from", path: address)
         }
         let file = try OutputFile(path: path)
-        let delegate = DownloadDelegate(file: file)
-        let session = URLSession(configuration: .ephemeral, delegate: delegate, delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        session.dataTask(with: url).resume()
-        delegate.done.wait()
-        if let problem = delegate.problem { throw CollapseError(problem, path: address) }
+        let quiet = ProcessInfo.processInfo.environment["COLLAPSE_QUIET"] != nil
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        curl.arguments = ["curl", "--location", "--silent", "--show-error", "--output", file.temporaryPath,
+                          "--write-out", "%{http_code}"] + (quiet ? [] : ["--progress-bar"]) + ["--", address]
+        let status = Pipe(), errors = Pipe()
+        // curl writes over the temporary file `file` holds open, so committing it renames what curl wrote.
+        curl.standardOutput = status
+        curl.standardError = quiet ? errors : FileHandle.standardError
+        do { try curl.run() } catch { throw CollapseError("download failed: cannot run curl (\(error))", path: address) }
+        let code = String(decoding: status.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = quiet ? String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) : ""
+        curl.waitUntilExit()
+        // curl reports 000 where no HTTP status came back (file URLs, connection failures).
+        if let http = Int(code), http != 0, !(200..<300).contains(http) {
+            throw CollapseError("download failed: HTTP \(http)", path: address)
+        }
+        guard curl.terminationStatus == 0 else {
+            let reason = message.split(whereSeparator: \.isNewline).first.map(String.init) ?? "curl exited with status \(curl.terminationStatus)"
+            throw CollapseError("download failed: \(reason)", path: address)
+        }
         try file.commit()
     }
 
@@ -102,49 +115,5 @@ public enum CorpusFetcher {
             queue += try FileSystem.contents(of: directory).map { "\(directory)/\($0)" }.filter(FileSystem.isDirectory)
         }
         return nil
-    }
-}
-
-/// Streams a response body into a file and records the outcome.
-private final class DownloadDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    // Callbacks arrive serially on the session's queue; `done` publishes the result.
-    private let file: OutputFile
-    private var progress: ProgressReporter?
-    private(set) var problem: String?
-    let done = DispatchSemaphore(value: 0)
-
-    init(file: OutputFile) {
-        self.file = file
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-            problem = "download failed: HTTP \(http.statusCode)"
-            completionHandler(.cancel)
-            return
-        }
-        let expected = response.expectedContentLength
-        progress = ProgressReporter(stage: "download", total: expected > 0 ? Int(expected) : 0, unit: "B")
-        completionHandler(.allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        guard problem == nil else { return }
-        do {
-            try data.withUnsafeBytes { try file.write($0) }
-            progress?.advance(by: data.count)
-        } catch {
-            problem = "\(error)"
-            dataTask.cancel()
-        }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-        progress?.finish()
-        if problem == nil, let error {
-            problem = "download failed: \(error.localizedDescription)"
-        }
-        done.signal()
     }
 }

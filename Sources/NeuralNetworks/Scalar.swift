@@ -78,6 +78,13 @@ public enum BLAS {
         callingThreadOnly
     }
 
+    /// Stops the threads OpenBLAS started when it loaded. Until they time out they spin waiting
+    /// for work, taking a core from whatever the process starts with; products on the calling
+    /// thread never need them, and `withOwnThreads` starts them again.
+    public static func stopOwnThreads() {
+        _ = blas_thread_shutdown_()
+    }
+
     /// Runs `body` with OpenBLAS splitting each product over `threads` threads of its own (for
     /// benchmarks that measure OpenBLAS's best rate), then back to the calling thread only.
     public static func withOwnThreads<Result>(_ threads: Int, _ body: () throws -> Result) rethrows -> Result {
