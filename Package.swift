@@ -23,7 +23,7 @@ let package = Package(
         .systemLibrary(name: "CPrefetch"),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
-        .target(name: "Storage", dependencies: ["CZstd", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Storage", dependencies: ["CZstd", "CPrefetch", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Reporting"),
         .target(name: "Settings", dependencies: ["Storage"]),
         .target(name: "Tokenization", dependencies: ["CICUWords", "Storage"]),

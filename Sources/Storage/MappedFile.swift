@@ -30,4 +30,14 @@ public final class MappedFile: @unchecked Sendable {
     deinit {
         munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
     }
+
+    /// Drops the whole pages of `range` (a part of `bytes`) from this process's resident memory;
+    /// they stay in the page cache and come back on the next touch.
+    func release(_ range: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, let start = range.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (start - base + page - 1) / page * page, end = (start - base + range.count) / page * page
+        guard end > first else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + first), end - first, Int32(MADV_DONTNEED))
+    }
 }

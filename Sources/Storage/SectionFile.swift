@@ -144,34 +144,21 @@ public final class SectionFileReader: Sendable {
         return bytes.assumingMemoryBound(to: T.self)
     }
 
-    /// Every chunk's XXH64 on all cores. The chunks are read with `pread` into a small buffer
-    /// per core rather than through the mapping: copying from the page cache costs less than
-    /// faulting every page into the mapping and dropping it again, and the pages never count as
-    /// this process's resident memory.
+    /// Every chunk's XXH64 on all cores, read through the mapping; each chunk's pages leave this
+    /// process's resident memory once checked (they stay in the page cache, so the first use
+    /// maps them back without reading the disk).
     private static func verify(_ file: MappedFile, chunks: [String], chunkSize: Int, dataBytes: Int) throws {
         nonisolated(unsafe) let failures = UnsafeMutableBufferPointer<Bool>.allocate(capacity: chunks.count)
         failures.initialize(repeating: false)
         defer { failures.deallocate() }
         let expected = chunks.map { UInt64(hexDigits: Substring($0)) }
-        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CollapseError("cannot open: \(systemMessage())", path: file.path) }
-        defer { close(fd) }
         let workers = min(chunks.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
-        let blockSize = min(chunkSize, 1 << 20)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let block = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 64)
-            defer { block.deallocate() }
             for chunk in stride(from: worker, to: chunks.count, by: workers) {
-                var hash = XXHash64()
-                var offset = chunk * chunkSize
-                let end = min(dataBytes, offset + chunkSize)
-                while offset < end {
-                    let count = pread(fd, block.baseAddress, min(blockSize, end - offset), off_t(offset))
-                    guard count > 0 else { failures[chunk] = true; break }
-                    hash.update(UnsafeRawBufferPointer(rebasing: block[..<count]))
-                    offset += count
-                }
-                if hash.finalize() != expected[chunk] { failures[chunk] = true }
+                let offset = chunk * chunkSize
+                let bytes = UnsafeRawBufferPointer(rebasing: file.bytes[offset..<min(dataBytes, offset + chunkSize)])
+                failures[chunk] = XXHash64.hash(bytes) != expected[chunk]
+                file.release(bytes)
             }
         }
         if let bad = failures.firstIndex(of: true) {
