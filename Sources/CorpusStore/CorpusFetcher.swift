@@ -1,5 +1,4 @@
 import Foundation
-import Reporting
 import Storage
 import ZIPFoundation
 
@@ -49,12 +48,12 @@ public enum CorpusFetcher {
         }
         let file = try OutputFile(path: path)
         let quiet = ProcessInfo.processInfo.environment["COLLAPSE_QUIET"] != nil
+        // curl writes over the temporary file `file` holds open, so committing it renames what curl wrote.
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         curl.arguments = ["curl", "--location", "--silent", "--show-error", "--output", file.temporaryPath,
                           "--write-out", "%{http_code}"] + (quiet ? [] : ["--progress-bar"]) + ["--", address]
         let status = Pipe(), errors = Pipe()
-        // curl writes over the temporary file `file` holds open, so committing it renames what curl wrote.
         curl.standardOutput = status
         curl.standardError = quiet ? errors : FileHandle.standardError
         do { try curl.run() } catch { throw CollapseError("download failed: cannot run curl (\(error))", path: address) }
