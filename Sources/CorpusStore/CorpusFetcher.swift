@@ -1,4 +1,5 @@
 import Foundation
+import Reporting
 import Storage
 import ZIPFoundation
 
@@ -47,7 +48,7 @@ public enum CorpusFetcher {
             throw CollapseError("not a URL this tool can download from", path: address)
         }
         let file = try OutputFile(path: path)
-        let quiet = ProcessInfo.processInfo.environment["COLLAPSE_QUIET"] != nil
+        let quiet = ProgressReporter.isQuiet
         // curl writes over the temporary file `file` holds open, so committing it renames what curl wrote.
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")

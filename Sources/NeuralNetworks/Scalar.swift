@@ -71,18 +71,18 @@ extension Double: Scalar {
 /// always runs on the calling thread, and `gemm` splits a product itself, by its shape alone:
 /// every result is the same whatever the thread count.
 public enum BLAS {
-    private static let callingThreadOnly: Void = openblas_set_num_threads(1)
+    private static let callingThreadOnly: Void = {
+        openblas_set_num_threads(1)
+        // The threads OpenBLAS started when it loaded spin waiting for work until they time
+        // out, taking a core from whatever the process starts with; `withOwnThreads` gets
+        // them back (OpenBLAS starts them again on the first product that asks for them).
+        _ = blas_thread_shutdown_()
+    }()
 
-    /// Turns OpenBLAS's own threads off (once per process).
+    /// Turns OpenBLAS's own threads off and stops them (once per process; a program calls it
+    /// at start, before work that would compete with them for a core).
     public static func useCallingThreadOnly() {
         callingThreadOnly
-    }
-
-    /// Stops the threads OpenBLAS started when it loaded. Until they time out they spin waiting
-    /// for work, taking a core from whatever the process starts with; products on the calling
-    /// thread never need them, and `withOwnThreads` starts them again.
-    public static func stopOwnThreads() {
-        _ = blas_thread_shutdown_()
     }
 
     /// Runs `body` with OpenBLAS splitting each product over `threads` threads of its own (for

@@ -27,6 +27,9 @@ public final class ProgressReporter: Sendable {
     /// Seconds between lines when stderr is not a terminal.
     public static let logInterval = 10.0
 
+    /// True when `COLLAPSE_QUIET` is set: no progress, stage lines or progress meters on stderr.
+    public static var isQuiet: Bool { getenv("COLLAPSE_QUIET") != nil }
+
     /// - Parameters:
     ///   - stage: what is being done, e.g. "import train".
     ///   - total: units expected; 0 if unknown.
@@ -37,7 +40,7 @@ public final class ProgressReporter: Sendable {
         self.unit = unit
         start = monotonicSeconds()
         isTerminal = isatty(2) != 0
-        enabled = getenv("COLLAPSE_QUIET") == nil
+        enabled = !Self.isQuiet
     }
 
     /// Changes the units expected (when the work turns out longer or shorter than planned).

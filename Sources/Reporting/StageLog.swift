@@ -11,7 +11,7 @@ public struct StageLog: Sendable {
 
     public init(_ label: String) {
         self.label = label
-        enabled = getenv("COLLAPSE_QUIET") == nil
+        enabled = !ProgressReporter.isQuiet
     }
 
     public func note(_ message: String) {
