@@ -4,11 +4,13 @@
 public protocol VectorExponential {
     /// x[i] ← exp(x[i] − shift) for i < count; returns their sum.
     static func exponentiate(_ x: UnsafeMutablePointer<Self>, count: Int, shift: Self) -> Self
-    /// Σ exp(x[i] − shift) for i < count, leaving x as it is.
-    static func sumOfExponentials(_ x: UnsafePointer<Self>, count: Int, shift: Self) -> Self
+    /// Σ exp(x[i] − shift) for i < count, leaving x as it is; each term also written to
+    /// `kept[i]` when it is given.
+    static func sumOfExponentials(_ x: UnsafePointer<Self>, count: Int, shift: Self, keepingIn kept: UnsafeMutablePointer<Self>?) -> Self
     /// `sumOfExponentials` and `maximum` in one pass (a shift below the maximum by less than
     /// about 80 keeps every term finite).
-    static func sumOfExponentialsAndMaximum(_ x: UnsafePointer<Self>, count: Int, shift: Self) -> (sum: Self, maximum: Self)
+    static func sumOfExponentialsAndMaximum(_ x: UnsafePointer<Self>, count: Int, shift: Self,
+                                            keepingIn kept: UnsafeMutablePointer<Self>?) -> (sum: Self, maximum: Self)
     /// The largest of x[0..<count].
     static func maximum(_ x: UnsafePointer<Self>, count: Int) -> Self
     /// x[i] ← tanh(x[i]) for i < count.
@@ -20,56 +22,42 @@ public protocol VectorExponential {
 extension Float: VectorExponential {
     @inlinable
     public static func exponentiate(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
-        var sums = SIMD16<Float>(repeating: 0)
-        var index = 0
-        let raw = UnsafeMutableRawPointer(x)
-        while index + 16 <= count {
-            let value = exp16(raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self) - shift)
-            raw.storeBytes(of: value, toByteOffset: index * 4, as: SIMD16<Float>.self)
-            sums += value
-            index += 16
-        }
-        var total = sums.sum()
-        while index < count {
-            x[index] = exp(x[index] - shift)
-            total += x[index]
-            index += 1
-        }
-        return total
+        foldExponentials(x, count: count, shift: shift, keepingIn: x, tracksMaximum: false).sum
     }
 
     @inlinable
-    public static func sumOfExponentials(_ x: UnsafePointer<Float>, count: Int, shift: Float) -> Float {
-        var sums = SIMD16<Float>(repeating: 0)
-        var index = 0
-        let raw = UnsafeRawPointer(x)
-        while index + 16 <= count {
-            sums += exp16(raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self) - shift)
-            index += 16
-        }
-        var total = sums.sum()
-        while index < count {
-            total += exp(x[index] - shift)
-            index += 1
-        }
-        return total
+    public static func sumOfExponentials(_ x: UnsafePointer<Float>, count: Int, shift: Float, keepingIn kept: UnsafeMutablePointer<Float>?) -> Float {
+        foldExponentials(x, count: count, shift: shift, keepingIn: kept, tracksMaximum: false).sum
     }
 
     @inlinable
-    public static func sumOfExponentialsAndMaximum(_ x: UnsafePointer<Float>, count: Int, shift: Float) -> (sum: Float, maximum: Float) {
+    public static func sumOfExponentialsAndMaximum(_ x: UnsafePointer<Float>, count: Int, shift: Float,
+                                                   keepingIn kept: UnsafeMutablePointer<Float>?) -> (sum: Float, maximum: Float) {
+        foldExponentials(x, count: count, shift: shift, keepingIn: kept, tracksMaximum: true)
+    }
+
+    /// Both folds in one body; inlined where the arguments are constant, so each caller gets
+    /// a loop with only the work it asked for.
+    @inlinable @inline(__always)
+    static func foldExponentials(_ x: UnsafePointer<Float>, count: Int, shift: Float, keepingIn kept: UnsafeMutablePointer<Float>?,
+                                 tracksMaximum: Bool) -> (sum: Float, maximum: Float) {
         var sums = SIMD16<Float>(repeating: 0), best = SIMD16<Float>(repeating: -.infinity)
         var index = 0
-        let raw = UnsafeRawPointer(x)
+        let raw = UnsafeRawPointer(x), output = kept.map(UnsafeMutableRawPointer.init)
         while index + 16 <= count {
             let value = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
-            best.replace(with: value, where: value .> best)
-            sums += exp16(value - shift)
+            if tracksMaximum { best.replace(with: value, where: value .> best) }
+            let term = exp16(value - shift)
+            output?.storeBytes(of: term, toByteOffset: index * 4, as: SIMD16<Float>.self)
+            sums += term
             index += 16
         }
-        var (total, largest) = (sums.sum(), best.max())
+        var (total, largest) = (sums.sum(), tracksMaximum ? best.max() : -.infinity)
         while index < count {
-            total += exp(x[index] - shift)
-            largest = Swift.max(largest, x[index])
+            let value = x[index], term = exp(value - shift)
+            kept?[index] = term
+            total += term
+            if tracksMaximum { largest = Swift.max(largest, value) }
             index += 1
         }
         return (total, largest)
@@ -157,19 +145,19 @@ extension Double: VectorExponential {
     }
 
     @inlinable
-    public static func sumOfExponentialsAndMaximum(_ x: UnsafePointer<Double>, count: Int, shift: Double) -> (sum: Double, maximum: Double) {
-        var total = 0.0, largest = -Double.infinity
-        for index in 0..<count {
-            total += exp(x[index] - shift)
-            largest = Swift.max(largest, x[index])
-        }
-        return (total, largest)
+    public static func sumOfExponentialsAndMaximum(_ x: UnsafePointer<Double>, count: Int, shift: Double,
+                                                   keepingIn kept: UnsafeMutablePointer<Double>?) -> (sum: Double, maximum: Double) {
+        (sumOfExponentials(x, count: count, shift: shift, keepingIn: kept), maximum(x, count: count))
     }
 
     @inlinable
-    public static func sumOfExponentials(_ x: UnsafePointer<Double>, count: Int, shift: Double) -> Double {
+    public static func sumOfExponentials(_ x: UnsafePointer<Double>, count: Int, shift: Double, keepingIn kept: UnsafeMutablePointer<Double>?) -> Double {
         var total = 0.0
-        for index in 0..<count { total += exp(x[index] - shift) }
+        for index in 0..<count {
+            let term = exp(x[index] - shift)
+            kept?[index] = term
+            total += term
+        }
         return total
     }
 
@@ -178,6 +166,14 @@ extension Double: VectorExponential {
         var result = -Double.infinity
         for index in 0..<count { result = Swift.max(result, x[index]) }
         return result
+    }
+}
+
+extension VectorExponential {
+    /// Σ exp(x[i] − shift) for i < count, leaving x as it is.
+    @inlinable
+    public static func sumOfExponentials(_ x: UnsafePointer<Self>, count: Int, shift: Self) -> Self {
+        sumOfExponentials(x, count: count, shift: shift, keepingIn: nil)
     }
 }
 
