@@ -158,11 +158,11 @@ public struct GPT2Benchmark {
         let model = try GPT2LanguageModel(configuration: configuration, vocabulary: corpus.vocabulary,
                                           parameters: GPT2Layout(configuration).initialized(seed: 1))
         let blocks = train.prefix(64 * 8)
-        _ = model.score(blocks.prefix(64), mode: .block)
+        _ = try model.score(blocks.prefix(64), mode: .block)
         var best = Double.infinity
         for _ in 0..<repeats {
             let start = monotonicSeconds()
-            _ = model.score(blocks, mode: .block)
+            _ = try model.score(blocks, mode: .block)
             best = min(best, monotonicSeconds() - start)
         }
         return (Double(batchSize * length) / timing, Double(blocks.count) / best)

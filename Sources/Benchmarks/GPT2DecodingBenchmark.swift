@@ -37,7 +37,7 @@ struct GPT2DecodingBenchmark {
         let shapes = ceiling.decodingShapes(prompts: batch, promptLength: corpus.manifest.blockSize, beams: settings.beams,
                                             newTokens: settings.newTokens)
         var perBatch = ceiling.seconds(shapes)
-        let first = measureOurs(model, promptBlocks)
+        let first = try measureOurs(model, promptBlocks)
         var ours = first.rate
         var hf: (rate: Double, identical: Int)?
         if let reference {
@@ -49,7 +49,7 @@ struct GPT2DecodingBenchmark {
                                             "--penalty", "\(settings.repetitionPenalty)"])
             hf = (try ReferenceScript.number(fields, "blocks_per_second"), try identicalBlocks(first.continuations, hfPath: outputPath))
             // Ours again after Hugging Face: the better round, so neither side gets only a busy moment.
-            ours = max(ours, measureOurs(model, promptBlocks).rate)
+            ours = max(ours, try measureOurs(model, promptBlocks).rate)
         }
         // The ceiling again at the end, and the faster of its two rounds (this machine's speed
         // drifts by tens of percent within a minute: every figure is a best of rounds).
@@ -81,12 +81,12 @@ struct GPT2DecodingBenchmark {
     }
 
     /// Blocks/s of the pipeline's corpus writer (the best of `repeats`) and its continuations.
-    func measureOurs(_ model: GPT2LanguageModel, _ prompts: TrainingSequences) -> (rate: Double, continuations: Blocks) {
+    func measureOurs(_ model: GPT2LanguageModel, _ prompts: TrainingSequences) throws -> (rate: Double, continuations: Blocks) {
         var best = Double.infinity
         var output = Blocks(length: settings.newTokens)
         for _ in 0..<repeats {
             let start = monotonicSeconds()
-            output = SyntheticCorpus.continuations(of: prompts, model: model, settings: settings, threads: threads, batch: batch)
+            output = try SyntheticCorpus.continuations(of: prompts, model: model, settings: settings, threads: threads, batch: batch)
             best = min(best, monotonicSeconds() - start)
         }
         return (Double(prompts.count) / best, output)

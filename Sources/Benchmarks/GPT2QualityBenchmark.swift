@@ -37,7 +37,7 @@ struct GPT2QualityBenchmark {
         training.evaluateEvery = evaluateEvery
         let ours = try GPT2Training.train(configuration: configuration, vocabulary: corpus.vocabulary, blocks: train, validation: valid,
                                           settings: training, seed: seed)
-        let scored = ours.model.perplexities(of: test)
+        let scored = try ours.model.perplexities(of: test)
         var curves = "implementation\tstep\ttokens\tseconds\tvalidation_perplexity\n"
         for record in ours.history {
             curves += "ours\t\(record.step)\t\(record.tokens)\t\(record.seconds)\t\(record.validationLoss.map { "\(exp($0))" } ?? "NA")\n"

@@ -76,18 +76,18 @@ extension BenchmarkSuite {
         let model = try family.train(TrainingRequest(settings: settings, blocks: blocks, vocabulary: vocabulary))
         let prompts = blocks.prefix(4_000)
         // The decoding index is built on first use: outside the timing.
-        _ = BeamSearch.continuation(of: [], with: model, settings: DecodingSettings(beams: 1, newTokens: 1))
+        _ = try BeamSearch.continuation(of: [], with: model, settings: DecodingSettings(beams: 1, newTokens: 1))
         let threads = ProcessInfo.processInfo.activeProcessorCount
         // One thread, then all, interleaved: the scaling is their ratio.
-        func time(threads: Int) -> Double {
+        func time(threads: Int) throws -> Double {
             let start = monotonicSeconds()
-            _ = SyntheticCorpus.continuations(of: prompts, model: model, settings: DecodingSettings(), threads: threads)
+            _ = try SyntheticCorpus.continuations(of: prompts, model: model, settings: DecodingSettings(), threads: threads)
             return monotonicSeconds() - start
         }
         var seconds = (one: Double.infinity, all: Double.infinity)
         for _ in 0..<repeats {
-            seconds.one = min(seconds.one, time(threads: 1))
-            seconds.all = min(seconds.all, time(threads: threads))
+            seconds.one = min(seconds.one, try time(threads: 1))
+            seconds.all = min(seconds.all, try time(threads: threads))
         }
         let rate = Double(prompts.count) / seconds.all
         return [

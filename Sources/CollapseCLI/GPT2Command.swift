@@ -46,8 +46,8 @@ struct GPT2Command: ParsableCommand {
         @Option(help: "The last step's learning rate ÷ the peak.") var floorRatio = 0.1
         @Option(help: "AdamW weight decay (2-D weights).") var weightDecay = 0.1
         @Option(help: "Gradient norm clipping.") var clip = 1.0
-        @Option(help: "Passes over the training blocks.") var epochs = 1
-        @Option(help: "Optimizer steps (instead of epochs).") var steps: Int?
+        @Option(help: "Passes over the training blocks (default: 1).") var epochs: Int?
+        @Option(help: "Optimizer steps (instead of --epochs).") var steps: Int?
         @Option(help: "Stop after this many seconds.") var timeBudget: Double?
         @Option(help: "Measure validation perplexity every N steps.") var evaluateEvery: Int?
         @Option(help: "Seed for initialization and shuffling.") var seed: UInt64 = 1
@@ -65,8 +65,9 @@ struct GPT2Command: ParsableCommand {
             try check(floorRatio, GPT2Limits.floorRatio, "--floor-ratio")
             try check(weightDecay, GPT2Limits.weightDecay, "--weight-decay")
             try check(clip, GPT2Limits.clip, "--clip")
-            try check(epochs, GPT2Limits.epochs, "--epochs")
+            if let epochs { try check(epochs, GPT2Limits.epochs, "--epochs") }
             if let steps { try check(steps, GPT2Limits.steps, "--steps") }
+            if epochs != nil && steps != nil { throw ValidationError("--steps and --epochs contradict each other: give one") }
             if let timeBudget { try check(timeBudget, GPT2Limits.seconds, "--time-budget") }
             if let evaluateEvery { try check(evaluateEvery, GPT2Limits.steps, "--evaluate-every") }
         }
@@ -79,7 +80,7 @@ struct GPT2Command: ParsableCommand {
             settings.floorRatio = floorRatio
             settings.weightDecay = weightDecay
             settings.clip = clip
-            settings.epochs = epochs
+            settings.epochs = epochs ?? 1
             settings.steps = steps
             settings.timeBudget = timeBudget
             settings.evaluateEvery = evaluateEvery
@@ -93,9 +94,16 @@ struct GPT2Command: ParsableCommand {
             let configuration = GPT2Configuration(layers: layers, width: width, heads: heads, context: context,
                                                   vocabularySize: opened.vocabulary.count)
             try configuration.validate()
+            let blocks = try opened.blocks(.train)
+            guard blocks.blockCount >= batchSize else {
+                throw CollapseError("\(blocks.blockCount) training blocks make no whole batch of --batch-size \(batchSize)", path: blocks.path)
+            }
+            try MemoryBudget.ensure(GPT2Training.estimatedBytes(configuration: configuration, batchSize: batchSize, length: blocks.blockSize),
+                                    for: "training \(Format.grouped(configuration.parameterCount)) parameters in batches of \(batchSize)")
             try FileSystem.createDirectory(out)
-            try FileSystem.checkWritable("\(out)/model.safetensors")
-            let train = TrainingSequences(try opened.blocks(.train).blocks())
+            try OutputPaths.check(outputs: ["\(out)/model.safetensors", "\(out)/config.json"] + (self.log.map { [$0] } ?? []),
+                                  inputs: opened.files)
+            let train = TrainingSequences(try blocks.blocks())
             let valid = TrainingSequences(try opened.blocks(.valid).blocks())
             log.note("\(Format.grouped(configuration.parameterCount)) parameters; \(train.count) training blocks")
             let result = try GPT2Training.train(configuration: configuration, vocabulary: opened.vocabulary, blocks: train,
@@ -103,7 +111,7 @@ struct GPT2Command: ParsableCommand {
             try result.model.save(to: "\(out)/model.safetensors")
             if let path = self.log { try FileSystem.writeText(GPT2Training.historyTable(result.history), to: path) }
             let test = TrainingSequences(try opened.blocks(.test).blocks())
-            let scored = result.model.perplexities(of: test)
+            let scored = try result.model.perplexities(of: test)
             print("steps: \(result.history.last?.step ?? 0)")
             print("tokens: \(result.history.last?.tokens ?? 0)")
             print("seconds: \(Format.fixed(result.seconds, digits: 1))")
@@ -135,18 +143,22 @@ struct GPT2Command: ParsableCommand {
         func run() throws {
             threads.apply()
             let file = FileSystem.isDirectory(model) ? "\(model)/model.safetensors" : model
-            let vocabulary = try corpus.map { try Corpus(path: $0).vocabulary }
+            let opened = try corpus.map { try Corpus(path: $0) }
+            let vocabulary = opened?.vocabulary
+            if let perSequence {
+                try OutputPaths.check(outputs: [perSequence], inputs: [file, "\(FileSystem.parent(of: file))/config.json", blocks] + (opened?.files ?? []))
+            }
             let loaded = try GPT2LanguageModel.load(from: file, vocabulary: vocabulary)
             let sequences = TrainingSequences(try BlockFileReader(path: blocks, vocabulary: loaded.vocabulary).blocks())
             guard sequences.count > 0 else { throw CollapseError("nothing to score: no blocks", path: blocks) }
             if let perSequence {
                 var text = "sequence\ttokens\tlog10\tperplexity\n"
-                for (index, score) in loaded.score(sequences, mode: .block).enumerated() {
+                for (index, score) in try loaded.score(sequences, mode: .block).enumerated() {
                     text += "\(index)\t\(score.tokens)\t\(score.log10Probability)\t\(score.perplexity)\n"
                 }
                 try FileSystem.writeText(text, to: perSequence)
             }
-            let scored = loaded.perplexities(of: sequences)
+            let scored = try loaded.perplexities(of: sequences)
             print("perplexity: \(scored.block)")
             print("perplexity in-block: \(scored.inBlock)")
             print("tokens: \((0..<sequences.count).reduce(0) { $0 + sequences[$1].count })")

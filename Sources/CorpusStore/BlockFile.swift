@@ -68,15 +68,20 @@ public struct BlockFileHeader: Equatable, Sendable {
         }
         let version = bytes.littleEndian(UInt32.self, at: 8)
         guard version == Self.version else { throw fail("block-file format version \(version) is not supported (expected \(Self.version))") }
+        // A count beyond 2⁴⁸ tokens' worth of blocks is damage, whatever the checksum says.
+        guard let blockCount = Int(count: bytes.littleEndian(UInt64.self, at: 16), atMost: 1 << 48) else {
+            throw fail("header fields are invalid (block count \(bytes.littleEndian(UInt64.self, at: 16)))")
+        }
         var header = BlockFileHeader(
             blockSize: Int(bytes.littleEndian(UInt32.self, at: 12)),
-            blockCount: Int(bytes.littleEndian(UInt64.self, at: 16)),
+            blockCount: blockCount,
             vocabularyHash: bytes.littleEndian(UInt64.self, at: 24),
             vocabularySize: Int(bytes.littleEndian(UInt32.self, at: 32)),
             idWidth: Int(bytes.littleEndian(UInt32.self, at: 36)),
             payloadChecksum: bytes.littleEndian(UInt64.self, at: 40))
         header.compressedChecksum = bytes.littleEndian(UInt64.self, at: 48)
-        guard header.idWidth == 2 || header.idWidth == 4, header.blockSize >= 1 else {
+        guard header.idWidth == 2 || header.idWidth == 4, header.blockSize >= 1, header.blockSize <= 1 << 20,
+              header.blockCount <= (1 << 48) / header.blockSize else {
             throw fail("header fields are invalid (id width \(header.idWidth), block size \(header.blockSize))")
         }
         return header
@@ -210,7 +215,8 @@ public final class BlockFileReader {
     public func blocks(limit: Int? = nil) throws -> Blocks {
         let wanted = min(limit ?? blockCount, blockCount)
         var ids: [Int32] = []
-        ids.reserveCapacity(wanted * blockSize)
+        // Reserved up to a bound: the header's count is trusted only once the data bears it out.
+        ids.reserveCapacity(min(wanted * blockSize, 1 << 26))
         var taken = 0
         try forEachBlock { block in
             if taken < wanted { ids.append(contentsOf: block) }

@@ -103,6 +103,11 @@ public struct Corpus: Sendable {
     public func blocksPath(_ split: Split) -> String { "\(path)/\(split.rawValue).blocks" }
     public func textPath(_ split: Split) -> String { "\(path)/\(split.rawValue).txt.zst" }
 
+    /// Every file of the corpus: what a command that reads it must never write.
+    public var files: [String] {
+        ["\(path)/\(Self.manifestName)", "\(path)/\(Self.vocabularyName)"] + Split.allCases.flatMap { [blocksPath($0), textPath($0)] }
+    }
+
     /// A reader for a split's blocks, refusing a file from another vocabulary.
     public func blocks(_ split: Split) throws -> BlockFileReader {
         try BlockFileReader(path: blocksPath(split), vocabulary: vocabulary)

@@ -42,21 +42,21 @@ public enum BeamSearch {
     /// - Complexity: per step, one decoder call over prompts × beams rows, plus
     ///   O(prompts × beams² log beams) to rank the candidates.
     public static func continuations(of prompts: [[Int32]], decoder: inout any StepDecoder, vocabularySize: Int,
-                                     settings: DecodingSettings) -> [Continuation] {
-        finalBeams(of: prompts, decoder: &decoder, vocabularySize: vocabularySize, settings: settings).map { $0[0] }
+                                     settings: DecodingSettings) throws -> [Continuation] {
+        try finalBeams(of: prompts, decoder: &decoder, vocabularySize: vocabularySize, settings: settings).map { $0[0] }
     }
 
     /// Every prompt's beams after the last step, best first (Hugging Face's `num_return_sequences`
     /// = beams, with the scores not divided by the length).
     public static func finalBeams(of prompts: [[Int32]], decoder: inout any StepDecoder, vocabularySize: Int,
-                                  settings: DecodingSettings) -> [[Continuation]] {
+                                  settings: DecodingSettings) throws -> [[Continuation]] {
         precondition(decoder.rowCount == prompts.count, "the decoder must start with one row per prompt")
         let width = max(1, settings.beams)
         var beams = prompts.map { [BeamState(penalized: TokenSet($0, capacity: vocabularySize), tokens: [], score: 0)] }
         var live = Array(prompts.indices)
         for step in 0..<settings.newTokens where !live.isEmpty {
             let sets = live.flatMap { beams[$0].map(\.penalized) }
-            let proposals = decoder.topCandidates(width, penalty: settings.repetitionPenalty, penalized: sets)
+            let proposals = try decoder.topCandidates(width, penalty: settings.repetitionPenalty, penalized: sets)
             var parents: [Int] = [], tokens: [Int32] = []
             var stillLive: [Int] = []
             var row = 0
@@ -86,9 +86,9 @@ public enum BeamSearch {
     }
 
     /// One prompt through the model's own decoder.
-    public static func continuation(of prompt: [Int32], with model: any LanguageModel, settings: DecodingSettings) -> Continuation {
+    public static func continuation(of prompt: [Int32], with model: any LanguageModel, settings: DecodingSettings) throws -> Continuation {
         var decoder = model.makeDecoder(prompts: [prompt])
-        return continuations(of: [prompt], decoder: &decoder, vocabularySize: model.vocabulary.count, settings: settings)[0]
+        return try continuations(of: [prompt], decoder: &decoder, vocabularySize: model.vocabulary.count, settings: settings)[0]
     }
 
     /// The best `width` (beam, token) extensions of one prompt's beams: by running score, then

@@ -24,15 +24,17 @@ public enum SyntheticCorpus {
     ///   - batch: prompts decoded together in lockstep.
     ///   - progress: advanced by one per finished prompt.
     /// - Returns: the continuations, `settings.newTokens` tokens each.
+    /// - Throws: the first error a decoder raised (the other workers stop at their next batch).
     public static func continuations(of prompts: TrainingSequences, model: any LanguageModel, settings: DecodingSettings,
                                      threads: Int = ProcessInfo.processInfo.activeProcessorCount, batch: Int = 16,
-                                     progress: ProgressReporter? = nil) -> Blocks {
+                                     progress: ProgressReporter? = nil) throws -> Blocks {
         let count = prompts.count
         let width = settings.newTokens
         let batch = max(1, batch)
         var output = [Int32](repeating: 0, count: count * width)
         let batches = (count + batch - 1) / batch
         let next = Atomic<Int>(0)
+        let failure = Mutex<(any Error)?>(nil)
         output.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let destination = buffer
             DispatchQueue.concurrentPerform(iterations: model.decoderUsesAllCores ? 1 : max(1, threads)) { _ in
@@ -42,15 +44,23 @@ public enum SyntheticCorpus {
                     let range = (taken * batch)..<min(count, (taken + 1) * batch)
                     let batchPrompts = range.map { Array(prompts[$0]) }
                     var decoder = model.makeDecoder(prompts: batchPrompts)
-                    let written = BeamSearch.continuations(of: batchPrompts, decoder: &decoder, vocabularySize: model.vocabulary.count,
-                                                           settings: settings)
-                    for (index, continuation) in zip(range, written) {
-                        for (offset, token) in continuation.tokens.enumerated() { destination[index * width + offset] = token }
+                    do {
+                        let written = try BeamSearch.continuations(of: batchPrompts, decoder: &decoder, vocabularySize: model.vocabulary.count,
+                                                                   settings: settings)
+                        for (index, continuation) in zip(range, written) {
+                            for (offset, token) in continuation.tokens.enumerated() { destination[index * width + offset] = token }
+                        }
+                    } catch {
+                        failure.withLock { $0 = $0 ?? error }
+                        // Every worker's next take is past the end.
+                        next.store(batches, ordering: .relaxed)
+                        return
                     }
                     progress?.advance(by: range.count)
                 }
             }
         }
+        if let error = failure.withLock({ $0 }) { throw error }
         return Blocks(ids: output, length: width)
     }
 }

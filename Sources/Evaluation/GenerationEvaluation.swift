@@ -33,11 +33,11 @@ public struct GenerationEvaluation {
     ///   reference) by `generationZero`, plus O(tokens) for the corpus measures.
     public init(seed: UInt64, generation: Int, trainingBlocks: Int, model: any LanguageModel, generationZero: any LanguageModel,
                 test: TrainingSequences, testSentences: TrainingSequences?, generated: Blocks, generatedPerplexities scored: [Double]? = nil,
-                textBytes: Int, compressedBytes: Int, profile: RealProfile, reference: Reference) {
-        let testScore = model.score(test, mode: .block).reduce(into: SequenceScore()) { $0 += $1 }
+                textBytes: Int, compressedBytes: Int, profile: RealProfile, reference: Reference) throws {
+        let testScore = try model.score(test, mode: .block).reduce(into: SequenceScore()) { $0 += $1 }
         let sentences = model.scoresSentences ? testSentences : nil
         let generatedSequences = TrainingSequences(generated)
-        generatedPerplexities = scored ?? Self.perplexities(of: generatedSequences, under: generationZero)
+        generatedPerplexities = try scored ?? Self.perplexities(of: generatedSequences, under: generationZero)
         let excluded: Set<Int32> = [SpecialToken.startOfSequence.id, SpecialToken.endOfSequence.id]
         let summary: PercentileSummary
         var referenceCorpus: CorpusMetrics?
@@ -45,7 +45,7 @@ public struct GenerationEvaluation {
         case .recorded(let recorded):
             summary = recorded
         case .compute(let blocks, let referenceText, let referenceCompressed, let perplexities):
-            let scores = perplexities ?? Self.perplexities(of: blocks, under: generationZero)
+            let scores = try perplexities ?? Self.perplexities(of: blocks, under: generationZero)
             referencePerplexities = scores
             summary = PercentileSummary(scores)
             referenceCorpus = CorpusMetrics(corpus: blocks, real: profile, excluded: excluded, textBytes: referenceText,
@@ -55,7 +55,7 @@ public struct GenerationEvaluation {
         metrics = GenerationMetrics(
             seed: seed, generation: generation, trainingBlocks: trainingBlocks,
             testPerplexity: testScore.perplexity, testTokens: testScore.tokens,
-            testSentencePerplexity: sentences.map { model.score($0, mode: .sentence).reduce(into: SequenceScore()) { $0 += $1 }.perplexity },
+            testSentencePerplexity: try sentences.map { try model.score($0, mode: .sentence).reduce(into: SequenceScore()) { $0 += $1 }.perplexity },
             generated: PercentileSummary(generatedPerplexities), generatedHistogram: LogPerplexityHistogram(generatedPerplexities),
             belowReferenceP1: shares.below, aboveReferenceP99: shares.above,
             corpus: CorpusMetrics(corpus: generatedSequences, real: profile, excluded: excluded, textBytes: textBytes, compressedBytes: compressedBytes))
@@ -68,7 +68,7 @@ public struct GenerationEvaluation {
 
     /// Block perplexity of each sequence under `model` (SPEC §3: `<s>` context only, every
     /// token predicted).
-    public static func perplexities(of sequences: TrainingSequences, under model: any LanguageModel) -> [Double] {
-        model.score(sequences, mode: .block).map(\.perplexity)
+    public static func perplexities(of sequences: TrainingSequences, under model: any LanguageModel) throws -> [Double] {
+        try model.score(sequences, mode: .block).map(\.perplexity)
     }
 }

@@ -48,11 +48,12 @@ final class DecodingHead {
     }
 
     /// For each of `rows` rows of `hidden` [rows × channels] (the final LayerNorm's output), its
-    /// k best next tokens as `StepDecoder.topCandidates` defines them.
+    /// k best next tokens as `StepDecoder.topCandidates` defines them; nil when a row's
+    /// log Σ exp is not finite (NaN or infinite logits).
     /// - Complexity: one rows × classes × channels product and O(rows × classes) elementwise,
     ///   plus O(k) per token above a row's running bound.
     func topCandidates(_ k: Int, hidden: UnsafePointer<Float>, rows: Int, penalty: Float, penalized: [TokenSet],
-                       banned: TokenSet) -> [[ScoredToken]] {
+                       banned: TokenSet) -> [[ScoredToken]]? {
         guard rows > 0, k > 0 else { return Array(repeating: [], count: rows) }
         if scratchRows < rows {
             scratch = TensorBuffer(count: Self.lanes * rows * Self.columns)
@@ -76,7 +77,12 @@ final class DecodingHead {
                 }
             }
         }
-        return (0..<rows).map { row in Self.choose(k, from: states.map { $0[row] }, penalty: penalty) }
+        var chosen: [[ScoredToken]] = []
+        for row in 0..<rows {
+            guard let best = Self.choose(k, from: states.map { $0[row] }, penalty: penalty) else { return nil }
+            chosen.append(best)
+        }
+        return chosen
     }
 
     /// Folds a row's block of logits (classes `start..<start + count`) into its state.
@@ -126,8 +132,9 @@ final class DecodingHead {
     }
 
     /// A row's k best tokens from its lanes' states: log Σ exp from the lanes' partial sums
-    /// (combined in lane order), then every kept logit scored and the best k taken.
-    static func choose(_ k: Int, from lanes: [RowState], penalty: Float) -> [ScoredToken] {
+    /// (combined in lane order), then every kept logit scored and the best k taken; nil when
+    /// that log-sum is not finite.
+    static func choose(_ k: Int, from lanes: [RowState], penalty: Float) -> [ScoredToken]? {
         var maximum = -Float.infinity, sum: Float = 0
         for state in lanes where state.maximum > -.infinity {
             let combined = max(maximum, state.maximum)
@@ -135,6 +142,7 @@ final class DecodingHead {
             maximum = combined
         }
         let logSum = log(sum) + maximum
+        guard logSum.isFinite else { return nil }
         var best: [ScoredToken] = []
         for state in lanes {
             for candidate in state.plain { insert(ScoredToken(id: candidate.id, score: candidate.score - logSum), into: &best, keeping: k) }

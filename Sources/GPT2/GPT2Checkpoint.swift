@@ -45,7 +45,6 @@ public enum GPT2Checkpoint {
 
     static func parameters(of file: SafeTensors, configuration: GPT2Configuration) throws -> TensorBuffer<Float> {
         let layout = GPT2Layout(configuration)
-        let buffer = TensorBuffer<Float>(count: layout.tensors.count)
         var names: [String: String] = [:] // our name → the file's
         for name in file.tensors.keys {
             if name.hasSuffix(".attn.bias") && file.tensors[name]?.shape.count == 4 || name.hasSuffix(".attn.masked_bias") { continue }
@@ -54,9 +53,15 @@ public enum GPT2Checkpoint {
             guard layout.tensors.entry(named: ours) != nil else { throw CollapseError("unexpected tensor '\(name)'", path: file.path) }
             names[ours] = name
         }
+        // Every tensor is checked before the buffer is allocated, so a configuration that
+        // promises more than the file holds costs no memory.
         for entry in layout.tensors.entries {
             guard let name = names[entry.name] else { throw CollapseError("missing tensor '\(entry.name)'", path: file.path) }
-            let values = try file.floats(name, shape: entry.shape)
+            try file.checkFloats(name, shape: entry.shape)
+        }
+        let buffer = TensorBuffer<Float>(count: layout.tensors.count)
+        for entry in layout.tensors.entries {
+            let values = try file.floats(names[entry.name] ?? entry.name, shape: entry.shape)
             (buffer.pointer + entry.offset).update(from: values, count: values.count)
         }
         if file.tensors["lm_head.weight"] != nil {

@@ -1,3 +1,4 @@
+import NeuralNetworks
 import Settings
 import Storage
 import Tokenization
@@ -35,6 +36,7 @@ public struct GPT2Configuration: Sendable, Equatable, Codable {
         try GPT2Limits.context.check(context, as: "context", path: path)
         guard width % heads == 0 else { throw CollapseError("width \(width) must be a multiple of heads \(heads)", path: path) }
         guard vocabularySize >= 5 else { throw CollapseError("a vocabulary of \(vocabularySize) ids is too small", path: path) }
+        try Limits.maximumVocabularySize.check(vocabularySize, as: "the vocabulary size", path: path)
     }
 
     /// Hugging Face's `config.json` for `GPT2LMHeadModel`, with the tool's `<s>` and `</s>` as
@@ -76,6 +78,13 @@ public struct GPT2Configuration: Sendable, Equatable, Codable {
         if case .string(let type)? = members["model_type"], type != "gpt2" { throw CollapseError("model_type '\(type)' is not gpt2", path: path) }
         if case .string(let activation)? = members["activation_function"], activation != "gelu_new" {
             throw CollapseError("activation_function '\(activation)' is not supported (gelu_new only)", path: path)
+        }
+        // LayerNorm's ε is fixed at GPT-2's 1e-5; another value would be silently ignored.
+        if let epsilon = members["layer_norm_epsilon"] {
+            guard case .number(let text) = epsilon, Double(text) == LayerNorm.epsilon else {
+                let shown = if case .number(let text) = epsilon { text } else { "that is not a number" }
+                throw CollapseError("layer_norm_epsilon \(shown) is not supported (GPT-2's 1e-05 only)", path: path)
+            }
         }
         if case .bool(false)? = members["tie_word_embeddings"] { throw CollapseError("untied output embeddings are not supported", path: path) }
         for (key, expected) in [("scale_attn_weights", true), ("scale_attn_by_inverse_layer_idx", false), ("reorder_and_upcast_attn", false)] {

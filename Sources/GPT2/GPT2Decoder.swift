@@ -43,8 +43,10 @@ struct GPT2Decoder: StepDecoder {
 
     var rowCount: Int { cache.rows }
 
-    func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
-        head.topCandidates(k, hidden: hidden.pointer, rows: rowCount, penalty: penalty, penalized: penalized, banned: banned)
+    func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) throws -> [[ScoredToken]] {
+        guard let candidates = head.topCandidates(k, hidden: hidden.pointer, rows: rowCount, penalty: penalty, penalized: penalized,
+                                                  banned: banned) else { throw model.nonFiniteScores() }
+        return candidates
     }
 
     mutating func advance(parents: [Int], tokens: [Int32]) {
@@ -72,7 +74,7 @@ struct GPT2ReferenceDecoder: StepDecoder {
 
     var rowCount: Int { sequences.count }
 
-    func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
+    func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) throws -> [[ScoredToken]] {
         let transformer = model.transformer()
         let vocabulary = model.configuration.vocabularySize
         var result: [[ScoredToken]] = []
@@ -84,7 +86,9 @@ struct GPT2ReferenceDecoder: StepDecoder {
                 }
             }
             let last = transformer.logits.baseAddress! + (sequence.count - 1) * vocabulary
-            var all = model.penalizedLogProbabilities(last, penalty: penalty, penalized: penalized[row], banned: banned)
+            guard var all = model.penalizedLogProbabilities(last, penalty: penalty, penalized: penalized[row], banned: banned) else {
+                throw model.nonFiniteScores()
+            }
             all.sort(by: ScoredToken.ranksBefore)
             result.append(Array(all.prefix(k)))
         }
@@ -99,11 +103,13 @@ struct GPT2ReferenceDecoder: StepDecoder {
 
 extension GPT2LanguageModel {
     /// Every generatable id's log-probability (log-softmax of the logits, in single precision
-    /// as Hugging Face computes it), with the repetition penalty on the ids in `penalized`.
-    func penalizedLogProbabilities(_ logits: UnsafePointer<Float>, penalty: Float, penalized: TokenSet, banned: TokenSet) -> [ScoredToken] {
+    /// as Hugging Face computes it), with the repetition penalty on the ids in `penalized`;
+    /// nil when the logits are not finite.
+    func penalizedLogProbabilities(_ logits: UnsafePointer<Float>, penalty: Float, penalized: TokenSet, banned: TokenSet) -> [ScoredToken]? {
         let count = configuration.vocabularySize
         let largest = Float.maximum(logits, count: count)
         let logSum = log(Float.sumOfExponentials(logits, count: count, shift: largest)) + largest
+        guard logSum.isFinite else { return nil }
         var all: [ScoredToken] = []
         all.reserveCapacity(count)
         for id in 0..<Int32(count) where !banned.contains(id) {

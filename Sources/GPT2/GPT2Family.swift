@@ -76,14 +76,11 @@ public struct GPT2Family: ModelFamily {
         try Self.settings(&section).json
     }
 
-    /// Weights, gradients and both moments; the training activations with the whole logits;
-    /// the output head's per-worker blocks.
+    /// At the longest sequences the context allows.
     public func estimatedTrainingBytes(settings: JSONValue, tokens: Int, vocabularySize: Int) -> Int {
         guard let settings = try? Self.settings(settings) else { return 0 }
-        let configuration = settings.configuration(vocabularySize: vocabularySize)
-        let rows = settings.training.batchSize * settings.context
-        let activations = rows * vocabularySize + configuration.layers * rows * configuration.width * 24
-        return 4 * (4 * configuration.parameterCount + activations + 4 * rows * ClassifierHead.columns)
+        return GPT2Training.estimatedBytes(configuration: settings.configuration(vocabularySize: vocabularySize),
+                                           batchSize: settings.training.batchSize, length: settings.context)
     }
 
     public func contextLimit(settings: JSONValue) -> Int? {

@@ -6,9 +6,12 @@ extension GPT2LanguageModel {
     /// Each sequence's score under the block convention (SPEC §3): `<s>` is context only and
     /// every token is predicted. Sentence mode is the same computation (a transformer has no
     /// `</s>` to predict); the pipeline asks only for blocks.
+    /// - Throws: for sequences longer than the context, or scores that are not finite.
     /// - Complexity: one forward pass per `scoringBatch` sequences.
-    public func score(_ sequences: TrainingSequences, mode: SequenceMode) -> [SequenceScore] {
+    public func score(_ sequences: TrainingSequences, mode: SequenceMode) throws -> [SequenceScore] {
+        try checkFits(sequences)
         let totals = transformer().sequenceLogProbabilities(sequences, batchSize: Self.scoringBatch)
+        guard totals.allSatisfy(\.isFinite) else { throw nonFiniteScores() }
         return totals.enumerated().map { index, total in
             var score = SequenceScore()
             score.log10Probability = total / M_LN10
@@ -22,8 +25,10 @@ extension GPT2LanguageModel {
     /// training code usually evaluates fixed-length chunks (the first token, predicted from
     /// `<s>` alone, is left out). Both come from one pass: `<s>` adds nothing to the later
     /// tokens' context, so their losses are the same in either reading.
+    /// - Throws: for blocks longer than the context, or scores that are not finite.
     /// - Complexity: one forward pass per `scoringBatch` blocks.
-    public func perplexities(of blocks: TrainingSequences) -> (block: Double, inBlock: Double) {
+    public func perplexities(of blocks: TrainingSequences) throws -> (block: Double, inBlock: Double) {
+        try checkFits(blocks)
         let model = transformer()
         var total = 0.0, first = 0.0, tokens = 0, rows = 0
         var start = 0
@@ -41,6 +46,7 @@ extension GPT2LanguageModel {
             }
             start = range.upperBound
         }
+        guard total.isFinite else { throw nonFiniteScores() }
         return (exp(total / Double(max(tokens, 1))), exp((total - first) / Double(max(tokens - rows, 1))))
     }
 }

@@ -13,6 +13,8 @@ public struct GPT2LanguageModel: @unchecked Sendable {
     public let configuration: GPT2Configuration
     public let vocabulary: Vocabulary
     public let parameters: TensorBuffer<Float>
+    /// The file the weights came from, for errors about them; nil for a model trained here.
+    public private(set) var origin: String?
 
     public init(configuration: GPT2Configuration, vocabulary: Vocabulary, parameters: TensorBuffer<Float>) throws {
         guard vocabulary.count == configuration.vocabularySize else {
@@ -34,7 +36,9 @@ public struct GPT2LanguageModel: @unchecked Sendable {
             throw CollapseError("the checkpoint's vocabulary is not the corpus's", path: path)
         }
         do {
-            return try GPT2LanguageModel(configuration: contents.configuration, vocabulary: own, parameters: contents.parameters)
+            var model = try GPT2LanguageModel(configuration: contents.configuration, vocabulary: own, parameters: contents.parameters)
+            model.origin = path
+            return model
         } catch let error as CollapseError {
             throw error.attributed(to: path)
         }
@@ -49,6 +53,24 @@ public struct GPT2LanguageModel: @unchecked Sendable {
         let model = Transformer(layout: GPT2Layout(configuration), parameters: parameters)
         model.parametersAreFrozen = true
         return model
+    }
+
+    /// An error about what these weights compute, naming their file when there is one.
+    func failure(_ problem: String) -> CollapseError {
+        CollapseError(problem, path: origin)
+    }
+
+    /// - Throws: unless every sequence fits the context (`<s>` and all but the last token are fed).
+    func checkFits(_ sequences: TrainingSequences) throws {
+        let longest = (0..<sequences.count).map { sequences[$0].count }.max() ?? 0
+        guard longest <= configuration.context else {
+            throw failure("sequences of \(longest) tokens do not fit the model's context of \(configuration.context) positions")
+        }
+    }
+
+    /// The error for a score that is NaN or infinite: weights that overflow somewhere.
+    func nonFiniteScores() -> CollapseError {
+        failure("the model's scores are not finite (NaN or infinite): its weights overflow")
     }
 
     /// Sequences scored in batches of this many (a [batch × 64 × vocabulary] logits buffer).

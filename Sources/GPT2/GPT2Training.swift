@@ -34,6 +34,14 @@ public enum GPT2Training {
                       history: trainer.history, seconds: monotonicSeconds() - start)
     }
 
+    /// Bytes training takes at its peak: weights, gradients and both moments; the activations
+    /// with the whole [rows × vocabulary] block of the output head; its per-worker blocks.
+    public static func estimatedBytes(configuration: GPT2Configuration, batchSize: Int, length: Int) -> Int {
+        let rows = batchSize * length
+        let activations = rows * configuration.vocabularySize + configuration.layers * rows * configuration.width * 24
+        return 4 * (4 * configuration.parameterCount + activations + 4 * rows * ClassifierHead.columns)
+    }
+
     /// Seconds per optimizer step, the best of `repeats` rounds of `steps` steps after 3 warm-up
     /// steps, on freshly initialized weights (for benchmarks).
     public static func measureSpeed(configuration: GPT2Configuration, blocks: TrainingSequences, settings: TrainingSettings,

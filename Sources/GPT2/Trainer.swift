@@ -86,6 +86,7 @@ public final class Trainer {
             if position == 0 { order = shuffled(epoch: epoch) }
             let rows = order[(position * settings.batchSize)..<((position + 1) * settings.batchSize)].map { blocks[$0] }
             let loss = self.step(SequenceBatch(rows, length: length), rate: Float(schedule.rate(at: step)))
+            guard loss.isFinite else { throw Self.diverged(at: step + 1, what: "the training loss is \(loss)") }
             trainingSeconds += monotonicSeconds() - stepStart
             lossSum += Double(loss)
             lossSteps += 1
@@ -100,13 +101,17 @@ public final class Trainer {
             let evaluate = step == schedule.totalSteps || timeUp || step % stepsPerEpoch == 0
                 || settings.evaluateEvery.map { step % $0 == 0 } ?? false
             if evaluate {
-                record(step: step, start: start, trainingSeconds: trainingSeconds, loss: lossSum / Double(lossSteps), note: note)
+                try record(step: step, start: start, trainingSeconds: trainingSeconds, loss: lossSum / Double(lossSteps), note: note)
                 (lossSum, lossSteps) = (0, 0)
                 if step % stepsPerEpoch == 0 && step < schedule.totalSteps { try saveCheckpoint(step: step, totalSteps: schedule.totalSteps) }
             }
             if timeUp { break }
         }
         progress.finish()
+        // The last update is never followed by a loss that would show it.
+        guard model.parameters.isFinite else {
+            throw Self.diverged(at: step, what: "the weights are no longer finite")
+        }
     }
 
     /// One optimizer step on a batch; returns its mean loss.
@@ -119,8 +124,14 @@ public final class Trainer {
         return loss
     }
 
-    private func record(step: Int, start: Double, trainingSeconds: Double, loss: Double, note: (String) -> Void) {
+    /// Training that produced NaN or infinity: nothing it made can be scored or kept.
+    static func diverged(at step: Int, what: String) -> CollapseError {
+        CollapseError("training diverged at step \(step): \(what); lower the learning rate or lengthen the warm-up")
+    }
+
+    private func record(step: Int, start: Double, trainingSeconds: Double, loss: Double, note: (String) -> Void) throws {
         let validationLoss = validation.count > 0 ? model.meanLoss(validation, batchSize: settings.batchSize) : nil
+        if let validationLoss, !validationLoss.isFinite { throw Self.diverged(at: step, what: "the validation loss is \(validationLoss)") }
         let entry = TrainingRecord(step: step, tokens: step * settings.batchSize * length, seconds: monotonicSeconds() - start,
                                    trainingSeconds: trainingSeconds, trainingLoss: loss, validationLoss: validationLoss)
         history.append(entry)

@@ -21,7 +21,9 @@ public protocol LanguageModel: Sendable {
     func nextTokenDistribution(after prefix: [Int32]) -> [Double]
 
     /// Each sequence's score under the block or sentence convention (SPEC §3).
-    func score(_ sequences: TrainingSequences, mode: SequenceMode) -> [SequenceScore]
+    /// - Throws: for a sequence the model cannot read (longer than its context), or scores that
+    ///   are not finite (weights that overflow): never a NaN in the result.
+    func score(_ sequences: TrainingSequences, mode: SequenceMode) throws -> [SequenceScore]
 
     /// Whether `score(_:mode: .sentence)` is meaningful (a model that knows `</s>`).
     var scoresSentences: Bool { get }
@@ -48,7 +50,9 @@ public protocol StepDecoder {
     /// For each row, its `k` best next tokens: log p with the repetition penalty applied to
     /// the ids in that row's `penalized` set; best first, ties to the lower id; never `<s>`
     /// or `</s>`. Must equal scoring the whole vocabulary and sorting.
-    mutating func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]]
+    /// - Throws: when a row's scores are not finite (weights that overflow), rather than
+    ///   proposing nothing.
+    mutating func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) throws -> [[ScoredToken]]
 
     /// The next step's rows: row i continues the current row `parents[i]` with `tokens[i]`.
     /// Rows may be forked (a parent listed twice) or dropped (not listed).

@@ -28,9 +28,9 @@ public struct SafeTensors {
         let bytes = try InputFile(path: path).readAll()
         func fail(_ problem: String) -> CollapseError { CollapseError(problem, path: path) }
         guard bytes.count >= 8 else { throw fail("truncated: shorter than a safetensors header") }
-        let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        guard headerLength <= Self.maximumHeader, 8 + headerLength <= bytes.count else {
-            throw fail("truncated or not safetensors: a header of \(headerLength) bytes does not fit in \(bytes.count)")
+        let lengthField = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard let headerLength = Int(count: lengthField, atMost: Self.maximumHeader), 8 + headerLength <= bytes.count else {
+            throw fail("truncated or not safetensors: a header of \(lengthField) bytes does not fit in \(bytes.count)")
         }
         let header: JSONValue
         do {
@@ -87,22 +87,33 @@ public struct SafeTensors {
         }
         let width = ["F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I64": 8, "I32": 4, "U8": 1, "BOOL": 1][dtype] ?? 0
         guard width > 0 else { throw fail("tensor '\(name)' has an unknown dtype \(dtype)") }
-        guard shape.reduce(1, *) * width == bounds[1] - bounds[0] else {
+        guard Int.product(of: shape + [width]) == bounds[1] - bounds[0] else {
             throw fail("tensor '\(name)' has shape \(shape) of \(dtype) but \(bounds[1] - bounds[0]) bytes")
         }
         return Tensor(dtype: dtype, shape: shape, range: bounds[0]..<bounds[1])
     }
 
-    /// A float32 tensor's values, checked to have `shape`.
-    public func floats(_ name: String, shape: [Int]) throws -> [Float] {
+    /// - Throws: unless `name` is a float32 tensor of `shape`.
+    @discardableResult
+    public func checkFloats(_ name: String, shape: [Int]) throws -> Tensor {
         guard let tensor = tensors[name] else { throw CollapseError("no tensor '\(name)'", path: path) }
         guard tensor.dtype == "F32" else { throw CollapseError("tensor '\(name)' is \(tensor.dtype); only F32 is read", path: path) }
         guard tensor.shape == shape else { throw CollapseError("tensor '\(name)' has shape \(tensor.shape), expected \(shape)", path: path) }
-        var values = [Float](repeating: 0, count: shape.reduce(1, *))
+        return tensor
+    }
+
+    /// A float32 tensor's values, checked to have `shape` and to be finite: a NaN or an
+    /// infinity in a weight would turn every score it touches into NaN.
+    public func floats(_ name: String, shape: [Int]) throws -> [Float] {
+        let tensor = try checkFloats(name, shape: shape)
+        var values = [Float](repeating: 0, count: tensor.range.count / 4)
         values.withUnsafeMutableBytes { destination in
             data.withUnsafeBytes { source in
                 destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[tensor.range]))
             }
+        }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw CollapseError("tensor '\(name)' holds a non-finite value (\(values[bad]) at element \(bad))", path: path)
         }
         return values
     }

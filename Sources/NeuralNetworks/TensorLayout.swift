@@ -57,6 +57,11 @@ public final class TensorBuffer<T: Scalar>: @unchecked Sendable {
         return result
     }
 
+    /// Whether no element is NaN or infinite. - Complexity: O(count).
+    public var isFinite: Bool {
+        UnsafeBufferPointer(start: pointer, count: count).allSatisfy(\.isFinite)
+    }
+
     @inlinable
     public subscript(index: Int) -> T {
         get { pointer[index] }

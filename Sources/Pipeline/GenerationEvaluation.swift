@@ -25,7 +25,7 @@ extension RunExecutor {
         if let scored, scored.generated.count != generated.count || (k == 0 && scored.reference?.count != shared.realBlocks.count) {
             throw CollapseError("the shards scored \(scored.generated.count) sequences, generation \(k) wrote \(generated.count)", path: base)
         }
-        let evaluation = GenerationEvaluation(
+        let evaluation = try GenerationEvaluation(
             seed: seed, generation: k, trainingBlocks: trainingBlocks, model: model, generationZero: generationZero,
             test: shared.test, testSentences: shared.testSentences, generated: generated, generatedPerplexities: scored?.generated,
             textBytes: try Zstd.contentSize(path: "\(base)/corpus.txt.zst"), compressedBytes: try InputFile(path: "\(base)/corpus.txt.zst").size,

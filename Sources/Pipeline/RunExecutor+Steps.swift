@@ -63,7 +63,7 @@ extension RunExecutor {
     /// The shard's share of `sequences` scored by `model`, rows numbered as in the whole.
     private func writeShardScores(of sequences: TrainingSequences, step: RunStep, name: String, under model: any LanguageModel) throws {
         let range = step.shard.range(of: sequences.count)
-        let scores = GenerationEvaluation.perplexities(of: sequences.sequences(in: range), under: model)
+        let scores = try GenerationEvaluation.perplexities(of: sequences.sequences(in: range), under: model)
         try writeSequenceTable(scores, firstIndex: range.lowerBound, to: "\(directory)/\(step.shardScores(name, step.shard.index))")
     }
 

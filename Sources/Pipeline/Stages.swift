@@ -26,7 +26,7 @@ public enum Stages {
                                 for: "writing \(count) continuations of \(settings.newTokens) tokens with \(settings.beams) beams")
         let start = monotonicSeconds()
         let progress = ProgressReporter(stage: "generate", total: count, unit: "blocks")
-        let continuations = SyntheticCorpus.continuations(of: prompts, model: model, settings: settings, threads: threads, batch: batch,
+        let continuations = try SyntheticCorpus.continuations(of: prompts, model: model, settings: settings, threads: threads, batch: batch,
                                                           progress: progress)
         progress.finish()
         let writer = try SplitWriter(basePath: outputBase, vocabulary: model.vocabulary, blockSize: settings.newTokens)

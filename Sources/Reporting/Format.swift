@@ -20,13 +20,18 @@ public enum Format {
         case ..<1_000: return fixed(value, digits: magnitude < 10 && value != value.rounded() ? 1 : 0)
         case ..<1_000_000: return fixed(value / 1e3, digits: magnitude < 1e4 ? 2 : 1) + "k"
         case ..<1_000_000_000: return fixed(value / 1e6, digits: magnitude < 1e7 ? 2 : 1) + "M"
-        default: return fixed(value / 1e9, digits: 2) + "G"
+        case ..<1e15: return fixed(value / 1e9, digits: 2) + "G"
+        default: return scientific(value, digits: 2)
         }
     }
 
     /// A fixed number of decimals without Foundation's formatters: 3.14159, 2 → "3.14".
+    /// Total: NaN and infinities are "nan", "inf", "-inf", and a value too large for its
+    /// digits to be exact (|value| ≥ 10¹⁵) is written in scientific notation.
     public static func fixed(_ value: Double, digits: Int) -> String {
         guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+        let digits = min(max(digits, 0), 12)
+        guard abs(value) < 1e15 else { return scientific(value, digits: max(digits, 2)) }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()
@@ -44,17 +49,23 @@ public enum Format {
     public static func scientific(_ value: Double, digits: Int) -> String {
         guard value.isFinite, value != 0 else { return fixed(value, digits: digits) }
         var exponent = Int(log10(abs(value)).rounded(.down))
-        var mantissa = fixed(value / pow(10, Double(exponent)), digits: digits)
+        // In two steps below 1e-300, where 10^exponent itself would be 0.
+        func scaled(_ exponent: Int) -> Double {
+            exponent < -300 ? value * 1e300 / pow(10, Double(exponent + 300)) : value / pow(10, Double(exponent))
+        }
+        var mantissa = fixed(scaled(exponent), digits: digits)
         if mantissa.hasPrefix("10.") || mantissa.hasPrefix("-10.") {
             exponent += 1
-            mantissa = fixed(value / pow(10, Double(exponent)), digits: digits)
+            mantissa = fixed(scaled(exponent), digits: digits)
         }
         let magnitude = abs(exponent)
         return mantissa + "e" + (exponent < 0 ? "-" : "+") + (magnitude < 10 ? "0" : "") + String(magnitude)
     }
 
-    /// 75.3 → "1:15"; 3725 → "1:02:05".
+    /// 75.3 → "1:15"; 3725 → "1:02:05"; "?" for a duration that is not a finite, non-negative
+    /// number of seconds under a million hours.
     public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0, seconds < 3.6e9 else { return "?" }
         let total = Int(seconds.rounded())
         let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
         let twoDigits = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }

@@ -46,7 +46,7 @@ public enum MemoryBudget {
         guard let last = text.last else { return nil }
         let multipliers: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
         if let multiplier = multipliers[Character(last.uppercased())] {
-            return Int(text.dropLast()).flatMap { $0 >= 0 ? $0 * multiplier : nil }
+            return Int(text.dropLast()).flatMap { Int.product(of: [$0, multiplier]) }
         }
         return Int(text).flatMap { $0 >= 0 ? $0 : nil }
     }
@@ -55,7 +55,7 @@ public enum MemoryBudget {
         guard let text = try? InputFile.readText(path: "/proc/meminfo") else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
             let fields = line.split(separator: " ")
-            if fields.count >= 2, let kibibytes = Int(fields[1]) { return kibibytes * 1024 }
+            if fields.count >= 2, let kibibytes = Int(fields[1]) { return Int.product(of: [kibibytes, 1024]) }
         }
         return nil
     }

@@ -115,7 +115,7 @@ public final class SectionFileReader: Sendable {
         let contents: SectionFile.Contents
         do { contents = try JSONDecoder().decode(SectionFile.Contents.self, from: Data(table)) } catch { throw fail("corrupt table of contents") }
         guard contents.dataBytes == end - tableBytes, contents.chunkSize > 0,
-              contents.chunks.count == (contents.dataBytes + contents.chunkSize - 1) / contents.chunkSize else {
+              contents.chunks.count == contents.dataBytes / contents.chunkSize + (contents.dataBytes % contents.chunkSize == 0 ? 0 : 1) else {
             throw fail("corrupt: the table of contents does not match the file's size")
         }
         for (name, range) in contents.sections {
@@ -138,8 +138,8 @@ public final class SectionFileReader: Sendable {
     /// A section as `count` elements of `T`.
     public func section<T: BitwiseCopyable>(_ name: String, of type: T.Type, count: Int) throws -> UnsafeBufferPointer<T> {
         let bytes = try section(name)
-        guard bytes.count == count * MemoryLayout<T>.stride else {
-            throw CollapseError("corrupt: section \(name) holds \(bytes.count) bytes, expected \(count * MemoryLayout<T>.stride)", path: file.path)
+        guard let expected = Int.product(of: [count, MemoryLayout<T>.stride]), bytes.count == expected else {
+            throw CollapseError("corrupt: section \(name) holds \(bytes.count) bytes, not \(count) elements of \(MemoryLayout<T>.stride)", path: file.path)
         }
         return bytes.assumingMemoryBound(to: T.self)
     }

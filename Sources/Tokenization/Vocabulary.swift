@@ -206,7 +206,10 @@ public struct Vocabulary: Sendable, Equatable {
         guard let tokenizer = TokenizerKind(rawValue: String(try header(1, "tokenizer"))) else {
             throw fail("line 2: unknown tokenizer '\(try header(1, "tokenizer"))'")
         }
-        guard let entries = Int(try header(2, "entries")), entries >= 0 else { throw fail("line 3: entry count is not a number") }
+        // One line per entry: a count beyond the file's bytes is damage, not a size to reserve.
+        guard let entries = Int(try header(2, "entries")), entries >= 0, entries <= bytes.count else {
+            throw fail("line 3: entry count is not a number of entries this file can hold")
+        }
         guard let recordedHash = UInt64(hexDigits: try header(3, "hash")) else { throw fail("line 4: hash is not 16 hex digits") }
         var hasher = XXHash64()
         hasher.update(Array("tokenizer \(tokenizer.rawValue)\n".utf8))

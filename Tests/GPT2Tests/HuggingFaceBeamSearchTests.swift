@@ -37,10 +37,10 @@ struct HuggingFaceBeamSearchTests {
                 GPT2Decoder(model: model, prompts: prompts, startToken: false, banned: TokenSet(banned, capacity: 50))
             }
             var batched = decoder(prompts)
-            let together = BeamSearch.finalBeams(of: prompts, decoder: &batched, vocabularySize: 50, settings: settings)
+            let together = try BeamSearch.finalBeams(of: prompts, decoder: &batched, vocabularySize: 50, settings: settings)
             for (index, prompt) in prompts.enumerated() {
                 var single = decoder([prompt])
-                let alone = BeamSearch.finalBeams(of: [prompt], decoder: &single, vocabularySize: 50, settings: settings)[0]
+                let alone = try BeamSearch.finalBeams(of: [prompt], decoder: &single, vocabularySize: 50, settings: settings)[0]
                 for found in [alone, together[index]] {
                     #expect(found.map(\.tokens) == beams[index], "\(name) \(setting) prompt \(index)")
                     for (beam, score) in zip(found, scores[index]) {

@@ -40,7 +40,7 @@ func contract(_ family: any ModelFamily, settings: [String: JSONValue], words: [
     @Test func distributionsSumToOne() throws { try subject().distributionsSumToOne(trials: 100, seed: 2, tolerance: 1e-6) }
     @Test func beamSearchEqualsExhaustiveSearch() throws {
         let model = try subject()
-        model.beamSearchEqualsExhaustiveSearch(prompts: [[], [model.model.vocabulary.id(of: "a")], ["b", "c", "c"].map(model.model.vocabulary.id(of:))],
+        try model.beamSearchEqualsExhaustiveSearch(prompts: [[], [model.model.vocabulary.id(of: "a")], ["b", "c", "c"].map(model.model.vocabulary.id(of:))],
                                                steps: 4, penalties: [1, 2, 3])
     }
     @Test func saveThenLoadGivesIdenticalScores() throws {
@@ -61,7 +61,7 @@ func contract(_ family: any ModelFamily, settings: [String: JSONValue], words: [
     @Test func distributionsSumToOne() throws { try subject().distributionsSumToOne(trials: 100, seed: 4, tolerance: 1e-5) }
     @Test func beamSearchEqualsExhaustiveSearch() throws {
         let model = try subject()
-        model.beamSearchEqualsExhaustiveSearch(prompts: [[], [model.model.vocabulary.id(of: "y")]], steps: 3, penalties: [1, 2, 3])
+        try model.beamSearchEqualsExhaustiveSearch(prompts: [[], [model.model.vocabulary.id(of: "y")]], steps: 3, penalties: [1, 2, 3])
     }
     @Test func saveThenLoadGivesIdenticalScores() throws {
         let directory = try temporaryDirectory()

@@ -23,7 +23,7 @@ import TestSupport
     @Test func distributionsSumToOne() throws { try subject().distributionsSumToOne(trials: 40, seed: 6, tolerance: 1e-9) }
     @Test func beamSearchEqualsExhaustiveSearch() throws {
         let model = try subject()
-        model.beamSearchEqualsExhaustiveSearch(prompts: [[], [model.model.vocabulary.id(of: "b")]], steps: 3, penalties: [1, 2, 3])
+        try model.beamSearchEqualsExhaustiveSearch(prompts: [[], [model.model.vocabulary.id(of: "b")]], steps: 3, penalties: [1, 2, 3])
     }
     @Test func saveThenLoadGivesIdenticalScores() throws {
         let directory = try temporaryDirectory()

@@ -36,7 +36,7 @@ struct ModelContract {
 
     /// Random prefixes, penalty sets, penalties and k: one prompt at a time and all in one batch,
     /// the fast decoder equals the reference, before and after a few forked steps.
-    func topCandidatesEqualTheDenseReference(trials: Int, seed: UInt64) {
+    func topCandidatesEqualTheDenseReference(trials: Int, seed: UInt64) throws {
         var random = SplitMix64(seed: seed)
         var prompts: [[Int32]] = [], sets: [TokenSet] = []
         for _ in 0..<trials {
@@ -50,15 +50,15 @@ struct ModelContract {
         for (k, penalty) in [(1, Float(1)), (5, 3), (vocabularySize, 2)] {
             var fast = model.makeDecoder(prompts: prompts), reference = model.makeReferenceDecoder(prompts: prompts)
             for step in 0..<3 {
-                let found = fast.topCandidates(k, penalty: penalty, penalized: sets)
-                let expected = reference.topCandidates(k, penalty: penalty, penalized: sets)
+                let found = try fast.topCandidates(k, penalty: penalty, penalized: sets)
+                let expected = try reference.topCandidates(k, penalty: penalty, penalized: sets)
                 #expect(zip(found, expected).allSatisfy(same), "k \(k) penalty \(penalty) step \(step)")
                 for (row, candidates) in expected.enumerated() {
                     #expect(candidates == candidates.sorted(by: ScoredToken.ranksBefore))
                     #expect(!candidates.contains { $0.id == SpecialToken.startOfSequence.id || $0.id == SpecialToken.endOfSequence.id })
                     if step == 0, row < 4 {
                         var single = model.makeDecoder(prompts: [prompts[row]])
-                        #expect(same(single.topCandidates(k, penalty: penalty, penalized: [sets[row]])[0], candidates), "row \(row) alone")
+                        #expect(same(try single.topCandidates(k, penalty: penalty, penalized: [sets[row]])[0], candidates), "row \(row) alone")
                     }
                 }
                 // Fork: every row continues the row after it with its best token (the last, itself).
@@ -85,7 +85,7 @@ struct ModelContract {
 
     /// Every continuation of `steps` tokens scored step by step with the reference decoder: a
     /// beam as wide as their number finds the best, and 2 beams find none better.
-    func beamSearchEqualsExhaustiveSearch(prompts: [[Int32]], steps: Int, penalties: [Float]) {
+    func beamSearchEqualsExhaustiveSearch(prompts: [[Int32]], steps: Int, penalties: [Float]) throws {
         let generatable = (0..<Int32(vocabularySize)).filter {
             $0 != SpecialToken.startOfSequence.id && $0 != SpecialToken.endOfSequence.id
         }
@@ -97,7 +97,7 @@ struct ModelContract {
                     var next: [([Int32], Float)] = []
                     for (tokens, score) in paths {
                         var decoder = model.makeReferenceDecoder(prompts: [prompt + tokens])
-                        let all = decoder.topCandidates(vocabularySize, penalty: penalty, penalized: [TokenSet(prompt + tokens, capacity: vocabularySize)])[0]
+                        let all = try decoder.topCandidates(vocabularySize, penalty: penalty, penalized: [TokenSet(prompt + tokens, capacity: vocabularySize)])[0]
                         for candidate in all where generatable.contains(candidate.id) { next.append((tokens + [candidate.id], score + candidate.score)) }
                     }
                     paths = next
@@ -105,10 +105,10 @@ struct ModelContract {
                 for (tokens, score) in paths where best == nil || score > best!.score || (score == best!.score && tokens.lexicographicallyPrecedes(best!.tokens)) {
                     best = (tokens, score)
                 }
-                let wide = BeamSearch.continuation(of: prompt, with: model, settings: DecodingSettings(beams: paths.count, repetitionPenalty: penalty, newTokens: steps))
+                let wide = try BeamSearch.continuation(of: prompt, with: model, settings: DecodingSettings(beams: paths.count, repetitionPenalty: penalty, newTokens: steps))
                 #expect(abs(wide.score - (best?.score ?? .nan)) <= tolerance * Float(steps), "penalty \(penalty) prompt \(prompt)")
                 #expect(wide.tokens == best?.tokens, "penalty \(penalty) prompt \(prompt)")
-                let narrow = BeamSearch.continuation(of: prompt, with: model, settings: DecodingSettings(beams: 2, repetitionPenalty: penalty, newTokens: steps))
+                let narrow = try BeamSearch.continuation(of: prompt, with: model, settings: DecodingSettings(beams: 2, repetitionPenalty: penalty, newTokens: steps))
                 #expect(narrow.score <= wide.score)
             }
         }
@@ -122,21 +122,21 @@ struct ModelContract {
         #expect(family.recognizes(path: path))
         let loaded = try family.load(from: path)
         #expect(loaded.vocabulary == model.vocabulary)
-        #expect(loaded.score(sequences, mode: .block) == model.score(sequences, mode: .block))
+        #expect(try loaded.score(sequences, mode: .block) == model.score(sequences, mode: .block))
         let prompts = (0..<min(8, sequences.count)).map { Array(sequences[$0]) }
         let settings = DecodingSettings(beams: 3, repetitionPenalty: 2, newTokens: 5)
         var before = model.makeDecoder(prompts: prompts), after = loaded.makeDecoder(prompts: prompts)
-        #expect(BeamSearch.continuations(of: prompts, decoder: &before, vocabularySize: vocabularySize, settings: settings)
+        #expect(try BeamSearch.continuations(of: prompts, decoder: &before, vocabularySize: vocabularySize, settings: settings)
                 == BeamSearch.continuations(of: prompts, decoder: &after, vocabularySize: vocabularySize, settings: settings))
     }
 
     /// The corpus writer's output does not depend on the batch size or the thread count.
-    func corpusIsTheSameWhateverTheBatchAndThreads() {
+    func corpusIsTheSameWhateverTheBatchAndThreads() throws {
         let prompts = sequences.prefix(40)
         let settings = DecodingSettings(beams: 3, repetitionPenalty: 2, newTokens: 6)
-        let reference = SyntheticCorpus.continuations(of: prompts, model: model, settings: settings, threads: 1, batch: 1)
+        let reference = try SyntheticCorpus.continuations(of: prompts, model: model, settings: settings, threads: 1, batch: 1)
         for (threads, batch) in [(1, 7), (2, 1), (2, 16), (3, 100)] {
-            #expect(SyntheticCorpus.continuations(of: prompts, model: model, settings: settings, threads: threads, batch: batch) == reference,
+            #expect(try SyntheticCorpus.continuations(of: prompts, model: model, settings: settings, threads: threads, batch: batch) == reference,
                     "\(threads) threads, batch \(batch)")
         }
     }
