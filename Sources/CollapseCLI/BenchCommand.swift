@@ -83,7 +83,7 @@ struct BenchCommand: ParsableCommand {
             results.blasKernels = BLAS.coreName
         }
         if let run = runDirectory {
-            let seconds = try RunExecutor.recomputeMetrics(runDirectory: run, threads: ProcessInfo.processInfo.activeProcessorCount)
+            let seconds = try RunExecutor.recomputeMetrics(runDirectory: run, threads: ProcessInfo.processInfo.activeProcessorCount).seconds
             results.measurements.append(Measurement(stage: "metrics", metric: "recompute all generations of \(run)", value: seconds, unit: "s"))
             let stages = try RunManifest.stageSeconds(in: run)
             results.measurements += [

@@ -53,16 +53,24 @@ struct GenerateCommand: ParsableCommand {
         let languageModel = try FamilyRegistry.standard.load(from: model)
         let reader = try BlockFileReader(path: prompts, vocabulary: languageModel.vocabulary)
         try languageModel.checkFits(promptLength: reader.blockSize, newTokens: newTokens, path: model)
+        let shard = try self.shard.map(shardOption)
+        let outputs = ["\(out).blocks", "\(out).txt.zst"] + (shard == nil ? [] : [ShardRecord.path(base: out)])
+        try OutputPaths.check(outputs: outputs, inputs: [model, prompts])
         var prompts = TrainingSequences(try reader.blocks(limit: limit))
-        if let shard = try shard.map(shardOption) {
+        let total = prompts.count
+        if let shard {
             let range = shard.range(of: prompts.count)
             prompts = prompts.sequences(in: range)
             log.note("shard \(shard): prompts \(range.lowerBound)..<\(range.upperBound)")
         }
         log.note("continuing \(prompts.count) prompts on \(threads) threads")
-        let report = try Stages.generate(model: languageModel, prompts: prompts,
-                                         settings: DecodingSettings(beams: beams, repetitionPenalty: penalty, newTokens: newTokens),
-                                         threads: threads, batch: batch, outputBase: out)
+        let settings = DecodingSettings(beams: beams, repetitionPenalty: penalty, newTokens: newTokens)
+        let report = try Stages.generate(model: languageModel, prompts: prompts, settings: settings, threads: threads, batch: batch,
+                                         outputBase: out)
+        if let shard {
+            try ShardRecord(shard: shard, prompts: total, promptsChecksum: reader.header.payloadChecksum, modelPath: model,
+                            decoding: settings, blocksPath: "\(out).blocks").write(base: out)
+        }
         print("blocks: \(report.blocks)")
         print("seconds: \(Format.fixed(report.seconds, digits: 2))")
         print("blocks per second: \(Format.fixed(Double(report.blocks) / report.seconds, digits: 1))")
@@ -74,7 +82,7 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract: "Join the shards `collapse generate --shard K/N` wrote into one corpus split.",
-        discussion: "Writes <out>.blocks and <out>.txt.zst from the shards' .blocks files, in the order given (shard 0 first): the same bytes as one unsharded `collapse generate`. Each shard is verified against its checksums; nothing is written if one is damaged.")
+        discussion: "Writes <out>.blocks and <out>.txt.zst from the shards' .blocks files, in the order given (shard 0 first): the same bytes as one unsharded `collapse generate`. The shards' records (<shard>.shard.json) must show one whole pass: every shard of it once, in order, of the same prompts, model and settings. Each shard is verified against its checksums; nothing is written if one is damaged.")
 
     @Option(help: "The corpus whose vocabulary the shards use (its vocab.txt).")
     var corpus: String
@@ -84,9 +92,12 @@ struct MergeCommand: ParsableCommand {
     var shards: [String]
 
     func run() throws {
-        let vocabulary = try Corpus(path: corpus).vocabulary
-        let blocks = try Stages.merge(shards: shards.map { $0.hasSuffix(".blocks") ? String($0.dropLast(7)) : $0 }, vocabulary: vocabulary,
-                                      outputBase: out)
+        let opened = try Corpus(path: corpus)
+        let bases = shards.map { $0.hasSuffix(".blocks") ? String($0.dropLast(7)) : $0 }
+        try OutputPaths.check(outputs: ["\(out).blocks", "\(out).txt.zst"],
+                              inputs: opened.files + bases.flatMap { ["\($0).blocks", "\($0).txt.zst", ShardRecord.path(base: $0)] })
+        try ShardRecord.checkWholePass(bases, vocabulary: opened.vocabulary)
+        let blocks = try Stages.merge(shards: bases, vocabulary: opened.vocabulary, outputBase: out)
         print("blocks: \(blocks)")
         print("wrote \(out).blocks and \(out).txt.zst")
     }

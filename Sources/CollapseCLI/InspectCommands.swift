@@ -78,7 +78,7 @@ struct MetricsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
         abstract: "Recompute every generation's metrics of a run from its stored models and corpora.",
-        discussion: "Re-runs only the evaluation stages (test perplexity, per-sequence perplexity under generation 0, tail and diversity measures) and rewrites metrics.json per generation and the run's metrics.tsv.")
+        discussion: "Re-runs only the evaluation stages (test perplexity, per-sequence perplexity under generation 0, tail and diversity measures) of the generations whose model and corpus the run stored, rewrites their metrics.json and the run's metrics.tsv, and lists the generations not written yet (it trains and writes nothing).")
 
     @Argument(help: "A run directory.")
     var directory: String
@@ -90,7 +90,10 @@ struct MetricsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let seconds = try RunExecutor.recomputeMetrics(runDirectory: directory, threads: threads)
-        print("recomputed metrics of \(directory) in \(Format.fixed(seconds, digits: 1)) s")
+        let done = try RunExecutor.recomputeMetrics(runDirectory: directory, threads: threads)
+        print("recomputed the metrics of \(done.evaluated) generation(s) of \(directory) in \(Format.fixed(done.seconds, digits: 1)) s")
+        for missing in done.missing {
+            print("not written yet, so not evaluated: \(missing) (continue the run with `collapse run \(directory) --resume`)")
+        }
     }
 }

@@ -103,6 +103,15 @@ public struct Corpus: Sendable {
     public func blocksPath(_ split: Split) -> String { "\(path)/\(split.rawValue).blocks" }
     public func textPath(_ split: Split) -> String { "\(path)/\(split.rawValue).txt.zst" }
 
+    /// What the corpus holds, independent of where it was imported from: its tokenizer, block
+    /// size, vocabulary and every split's ids (the texts are the ids' text). Two imports of the
+    /// same data with the same options have the same identity; a re-import of other data does not.
+    public var identity: String {
+        let splits = Split.allCases.map { manifest.record(for: $0)?.blocksChecksum ?? "-" }
+        let text = "\(manifest.tokenizer.rawValue)|\(manifest.blockSize)|\(manifest.vocabulary.hash)|\(splits.joined(separator: ","))"
+        return XXHash64.hash(Array(text.utf8)).hexDigits
+    }
+
     /// Every file of the corpus: what a command that reads it must never write.
     public var files: [String] {
         ["\(path)/\(Self.manifestName)", "\(path)/\(Self.vocabularyName)"] + Split.allCases.flatMap { [blocksPath($0), textPath($0)] }

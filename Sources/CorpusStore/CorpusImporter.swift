@@ -53,9 +53,7 @@ public enum WikiTextLayout {
 public enum CorpusImporter {
     @discardableResult
     public static func importDirectory(_ source: String, name: String, root: String, options: ImportOptions) throws -> Corpus {
-        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
-            throw CollapseError("corpus name '\(name)' must be a plain directory name")
-        }
+        try FileSystem.checkPlainName(name, what: "corpus name")
         guard options.blockSize >= 2 else { throw CollapseError("block size must be at least 2 (got \(options.blockSize))") }
         guard options.minimumCount >= 1 else { throw CollapseError("minimum count must be at least 1 (got \(options.minimumCount))") }
         guard options.fraction > 0 && options.fraction <= 1 else { throw CollapseError("fraction must be within (0, 1] (got \(options.fraction))") }

@@ -15,6 +15,7 @@ public struct GPT2Family: ModelFamily {
 
     public var name: String { "gpt2" }
     public var modelFileName: String { "model.safetensors" }
+    public var companionFileNames: [String] { ["config.json"] }
 
     /// Where each generation's training starts.
     public enum InitialWeights: String, CaseIterable, Sendable {
@@ -81,6 +82,13 @@ public struct GPT2Family: ModelFamily {
         guard let settings = try? Self.settings(settings) else { return 0 }
         return GPT2Training.estimatedBytes(configuration: settings.configuration(vocabularySize: vocabularySize),
                                            batchSize: settings.training.batchSize, length: settings.context)
+    }
+
+    public func checkTrainable(settings: JSONValue, blocks: Int, path: String?) throws {
+        let batch = try Self.settings(settings).training.batchSize
+        guard batch <= blocks else {
+            throw CollapseError("model.batchSize \(batch) exceeds the \(blocks) blocks each generation trains on: no whole batch", path: path)
+        }
     }
 
     public func contextLimit(settings: JSONValue) -> Int? {

@@ -10,6 +10,9 @@ public protocol ModelFamily: Sendable {
     var name: String { get }
     /// The model's file in a generation directory, e.g. `model.mcngram`.
     var modelFileName: String { get }
+    /// Files a model's `save(to:)` writes beside its model file (Hugging Face's `config.json`),
+    /// which a run records and checks with it.
+    var companionFileNames: [String] { get }
 
     /// Reads the family's own keys of a model section (`family` is already read) and returns
     /// the whole section with every default filled in, so that a run records every setting.
@@ -27,6 +30,10 @@ public protocol ModelFamily: Sendable {
     /// Whether `path` looks like one of this family's model files (its magic or extension).
     func recognizes(path: String) -> Bool
 
+    /// Refuses, before any work, settings that cannot train on `blocks` blocks (a batch larger
+    /// than the data), naming the key.
+    func checkTrainable(settings: JSONValue, blocks: Int, path: String?) throws
+
     /// `LanguageModel.contextLimit` of the models these settings make, known before training.
     func contextLimit(settings: JSONValue) -> Int?
 
@@ -38,6 +45,10 @@ public protocol ModelFamily: Sendable {
 }
 
 extension ModelFamily {
+    public var companionFileNames: [String] { [] }
+
+    public func checkTrainable(settings: JSONValue, blocks: Int, path: String?) throws {}
+
     /// Refuses, before any work, prompts and continuations that would not fit the context.
     public func checkFits(settings: JSONValue, promptLength: Int, newTokens: Int, path: String? = nil) throws {
         guard let limit = contextLimit(settings: settings), promptLength + newTokens > limit else { return }

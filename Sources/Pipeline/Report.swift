@@ -142,7 +142,7 @@ extension RunDirectory {
 
     /// Three prompts spread over the training split.
     func sampleBlocks() throws -> [Int] {
-        let count = try Corpus(path: configuration.corpusPath).manifest.record(for: .train)?.statistics.blocks ?? 0
+        let count = try corpus().manifest.record(for: .train)?.statistics.blocks ?? 0
         return [0, count / 3, 2 * count / 3].filter { $0 < count }
     }
 

@@ -108,7 +108,7 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
     /// What the ranges of single keys cannot say.
     func validate(path: String) throws {
         func fail(_ problem: String) -> CollapseError { CollapseError(problem, path: path) }
-        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else { throw fail("name '\(name)' must be a plain directory name") }
+        try FileSystem.checkPlainName(name, what: "name", path: path)
         switch regime {
         case .realFraction:
             guard realFraction != nil else { throw fail("regime real-fraction needs realFraction (γ)") }

@@ -10,13 +10,42 @@ public struct RunDirectory {
     public let path: String
     public let manifest: RunManifest
 
+    /// Opens a run, checking every recorded file first (`audit`).
     public init(path: String) throws {
+        try self.init(path: path, audited: true)
+    }
+
+    /// - Parameter audited: check every recorded file first (as every reader does); the run's
+    ///   own writer, about to rewrite its run files, reads without.
+    init(path: String, audited: Bool) throws {
         guard FileSystem.isDirectory(path) else { throw CollapseError("no such run directory", path: path) }
         self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         manifest = try RunManifest.load(in: self.path)
+        if audited { try audit() }
+    }
+
+    /// Files up to this size are checked against the manifest whenever a run is opened.
+    static let auditedSize = 4 << 20
+
+    /// Every file the manifest records is on disk, and those small enough to read at once
+    /// (configurations, metrics, tables) hold their recorded bytes: a reader never reports from
+    /// an edited or deleted file. Models and corpora are checked by whoever reads them.
+    /// - Complexity: one `stat` per recorded file, and reading the small ones.
+    private func audit() throws {
+        let recorded = manifest.stages.values.flatMap(\.outputs) + (manifest.files ?? [:]).map { ($0.key, $0.value) }
+        for (file, checksum) in recorded.sorted(by: { $0.0 < $1.0 }) {
+            _ = try check(file, against: checksum, bytesUpTo: Self.auditedSize)
+        }
     }
 
     public var configuration: RunConfiguration { manifest.configuration }
+
+    /// The run's corpus, checked to be the one the run used.
+    public func corpus() throws -> Corpus {
+        let corpus = try Corpus(path: configuration.corpusPath)
+        try manifest.check(corpus: corpus, attributedTo: path)
+        return corpus
+    }
 
     /// The metrics of every finished generation of `seed`, in order, each checked against the
     /// manifest: a damaged file is an error that says how to recompute it.
@@ -38,11 +67,17 @@ public struct RunDirectory {
     /// against the manifest; nil for a file no finished stage wrote (not written yet).
     func verifiedPath(_ file: String) throws -> String? {
         guard let checksum = manifest.recordedChecksum(of: file) else { return nil }
+        return try check(file, against: checksum, bytesUpTo: .max)
+    }
+
+    /// The full path of `file` after checking that it exists and, when no larger than
+    /// `limit` bytes, that it holds the bytes the manifest recorded.
+    private func check(_ file: String, against checksum: String, bytesUpTo limit: Int) throws -> String {
         let full = "\(path)/\(file)"
         guard FileSystem.exists(full) else {
             throw CollapseError("missing, although the run's manifest records it; recompute it with `collapse run \(path) --resume`", path: full)
         }
-        guard try fileChecksum(full) == checksum else {
+        if try InputFile(path: full).size <= limit, try fileChecksum(full) != checksum {
             throw CollapseError("damaged: its checksum differs from the run's manifest; recompute it with `collapse run \(path) --resume`", path: full)
         }
         return full

@@ -8,6 +8,11 @@ extension RunExecutor {
         "seed-\(seed)/gen-\(generation)/\(family.modelFileName)"
     }
 
+    /// Every file a generation's training stage writes: the model and what the family saves beside it.
+    func modelFiles(seed: UInt64, generation: Int) -> [String] {
+        [modelFile(seed: seed, generation: generation)] + family.companionFileNames.map { "seed-\(seed)/gen-\(generation)/\($0)" }
+    }
+
     func loadModel(_ path: String) throws -> any LanguageModel {
         let model = try family.load(from: path)
         guard model.vocabulary.hash == corpus.vocabulary.hash else {

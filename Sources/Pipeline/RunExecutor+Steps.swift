@@ -51,7 +51,7 @@ extension RunExecutor {
     public func outputs(of step: RunStep) -> [String] {
         let base = step.base
         switch step.kind {
-        case .train: return [modelFile(seed: step.seed, generation: step.generation)]
+        case .train: return modelFiles(seed: step.seed, generation: step.generation)
         case .generate: return ["blocks", "txt.zst"].map { "\(step.shardCorpus(step.shard.index)).\($0)" }
         case .merge: return ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]
         case .score: return (step.generation == 0 ? ["sequence", "reference"] : ["sequence"]).map { step.shardScores($0, step.shard.index) }

@@ -106,10 +106,14 @@ public final class RunExecutor {
             throw CollapseError("corpus \(corpus.path) has \(corpus.manifest.tokenizer.rawValue) tokens in blocks of \(corpus.manifest.blockSize), the configuration says \(configuration.tokenizer.rawValue) and \(configuration.blockSize)", path: source)
         }
         try Self.checkMemory(configuration, family: family, corpus: corpus, path: source)
+        try family.checkTrainable(settings: configuration.model.settings, blocks: corpus.manifest.record(for: .train)?.statistics.blocks ?? 0,
+                                  path: source)
         let longestPrompt = configuration.prompts == .original ? configuration.blockSize : max(configuration.blockSize, configuration.newTokens)
         try family.checkFits(settings: configuration.model.settings, promptLength: longestPrompt, newTokens: configuration.newTokens, path: source)
         let directory = "\(runsRoot)/\(configuration.name)"
-        if FileSystem.exists("\(directory)/\(RunManifest.fileName)") && !options.resume {
+        // A run that never finished a stage (it failed at once) may be started again.
+        if FileSystem.exists("\(directory)/\(RunManifest.fileName)") && !options.resume
+            && (try? RunManifest.load(in: directory))?.stages.isEmpty != true {
             throw CollapseError("run already exists (use --resume to continue it)", path: directory)
         }
         try FileSystem.createDirectory(runsRoot)
@@ -122,8 +126,8 @@ public final class RunExecutor {
         self.directory = directory
         self.options = options
         self.locks = [runLock, corpusLock].compactMap { $0 }
-        manifest = RunManifest(configuration: configuration, vocabularyHash: corpus.vocabulary.hash.hexDigits)
-        if FileSystem.exists("\(directory)/\(RunManifest.fileName)") {
+        manifest = RunManifest(configuration: configuration, vocabularyHash: corpus.vocabulary.hash.hexDigits, corpusIdentity: corpus.identity)
+        if FileSystem.exists("\(directory)/\(RunManifest.fileName)") && options.resume {
             manifest = try existingManifest(attributedTo: source)
         }
     }
@@ -139,19 +143,10 @@ public final class RunExecutor {
         guard existing.configuration == configuration else {
             throw CollapseError("the run was started with a different configuration; use a new name", path: source)
         }
-        guard existing.vocabularyHash == corpus.vocabulary.hash.hexDigits else {
-            throw CollapseError("corpus \(corpus.path) has another vocabulary than the run's", path: source)
-        }
-        return existing
-    }
-
-    /// Recomputes a run's metrics from its stored artifacts; returns the seconds it took.
-    /// Each generation's evaluation record is replaced only once its recomputation succeeded.
-    public static func recomputeMetrics(runDirectory: String, threads: Int) throws -> Double {
-        let executor = try RunExecutor(runDirectory: runDirectory, options: RunOptions(reevaluate: true, threads: threads))
-        let start = monotonicSeconds()
-        try executor.run()
-        return monotonicSeconds() - start
+        try existing.check(corpus: corpus, attributedTo: source)
+        var adopted = existing
+        adopted.corpusIdentity = corpus.identity
+        return adopted
     }
 
     public func run() throws {
@@ -174,7 +169,7 @@ public final class RunExecutor {
 
     /// Writes the run's metrics table once every generation is evaluated.
     public func finish() throws {
-        try writeRunFile("metrics.tsv", try RunDirectory(path: directory).longMetricsTable())
+        try writeRunFile("metrics.tsv", try RunDirectory(path: directory, audited: false).longMetricsTable())
         try manifest.save(in: directory)
         log.note("finished \(directory)")
     }
@@ -192,8 +187,7 @@ public final class RunExecutor {
             let base = "seed-\(seed)/gen-\(k)"
             try FileSystem.createDirectory("\(directory)/\(base)")
             var training = TrainingBlocks(executor: self, shared: shared, seed: seed, generation: k)
-            let file = modelFile(seed: seed, generation: k)
-            try stage("\(base)/train", outputs: [file]) {
+            try stage("\(base)/train", outputs: modelFiles(seed: seed, generation: k)) {
                 models[k] = try train(seed: seed, generation: k, blocks: try training.blocks(), shared: shared, model: model)
             }
             // Only generation 0 and the newest model are needed from here on.

@@ -1,3 +1,4 @@
+import CorpusStore
 import Foundation
 import Storage
 
@@ -18,6 +19,8 @@ public struct RunManifest: Codable, Sendable, Equatable {
     public var format = 1
     public var configuration: RunConfiguration
     public var vocabularyHash: String
+    /// The corpus's `identity` when the run started (absent in runs of earlier versions).
+    public var corpusIdentity: String?
     /// Finished stages by key, e.g. "seed-1/gen-3/generate".
     public var stages: [String: Stage] = [:]
     /// Files of the run as a whole (`config.json`, `metrics.tsv`) → XXH64 of their bytes.
@@ -25,9 +28,10 @@ public struct RunManifest: Codable, Sendable, Equatable {
 
     static let fileName = "manifest.json"
 
-    init(configuration: RunConfiguration, vocabularyHash: String) {
+    init(configuration: RunConfiguration, vocabularyHash: String, corpusIdentity: String? = nil) {
         self.configuration = configuration
         self.vocabularyHash = vocabularyHash
+        self.corpusIdentity = corpusIdentity
     }
 
     func save(in directory: String) throws {
@@ -48,6 +52,17 @@ public struct RunManifest: Codable, Sendable, Equatable {
             return try JSONDecoder().decode(RunManifest.self, from: Data(bytes))
         } catch {
             throw CollapseError("not a valid run manifest; rebuild it from the files on disk with `collapse run \(directory) --resume --rebuild-manifest` (or give the run's configuration file in place of the directory)", path: path)
+        }
+    }
+
+    /// - Throws: unless `corpus` is the one the run used: its vocabulary, and its identity when
+    ///   recorded, naming both identities.
+    func check(corpus: Corpus, attributedTo source: String) throws {
+        guard vocabularyHash == corpus.vocabulary.hash.hexDigits else {
+            throw CollapseError("corpus \(corpus.path) has another vocabulary than the run's", path: source)
+        }
+        if let corpusIdentity, corpusIdentity != corpus.identity {
+            throw CollapseError("corpus \(corpus.path) is not the one the run used (identity \(corpusIdentity) then, \(corpus.identity) now: re-imported?); its results would mix two corpora: restore that corpus or start a new run", path: source)
         }
     }
 

@@ -16,7 +16,7 @@ extension RunDirectory {
         if let missing = shown.first(where: { $0 < 0 || $0 >= configuration.generations }) {
             throw CollapseError("the run has no generation \(missing)", path: path)
         }
-        let corpus = try Corpus(path: configuration.corpusPath)
+        let corpus = try self.corpus()
         let prompts = try blockTexts(corpus.blocksPath(.train), indices: blocks, vocabulary: corpus.vocabulary)
         var texts = blocks.map { "Prompt (real training block \($0)):\n  \(prompts[$0]!)\n" }
         for k in shown {

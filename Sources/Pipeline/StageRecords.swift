@@ -105,13 +105,14 @@ extension RunExecutor {
     /// generation stages in order, as long as their files pass their own checksums (models and
     /// block files carry them; the text must be the blocks' text). Evaluations are recomputed.
     func rebuiltManifest() throws -> RunManifest {
-        var rebuilt = RunManifest(configuration: configuration, vocabularyHash: corpus.vocabulary.hash.hexDigits)
+        var rebuilt = RunManifest(configuration: configuration, vocabularyHash: corpus.vocabulary.hash.hexDigits, corpusIdentity: corpus.identity)
         for seed in configuration.seeds {
             for k in 0..<configuration.generations {
                 let base = "seed-\(seed)/gen-\(k)"
-                let model = modelFile(seed: seed, generation: k)
-                guard (try? loadModel("\(directory)/\(model)")) != nil else { break }
-                try record("\(base)/train", [model], in: &rebuilt)
+                let files = modelFiles(seed: seed, generation: k)
+                guard (try? loadModel("\(directory)/\(modelFile(seed: seed, generation: k))")) != nil,
+                      files.allSatisfy({ FileSystem.exists("\(directory)/\($0)") }) else { break }
+                try record("\(base)/train", files, in: &rebuilt)
                 let outputs = ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]
                 guard intactCorpus("\(directory)/\(base)/corpus") else { break }
                 try record("\(base)/generate", outputs, in: &rebuilt)

@@ -282,6 +282,17 @@ public enum FileSystem {
         return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
     }
 
+    /// - Throws: unless `name` can be a directory of its own beside others: not empty, no `/`,
+    ///   not hidden (a leading `.`), no control characters (a tab, a line break or an escape
+    ///   would garble every listing, table and one-line error that shows it), at most 255 bytes.
+    public static func checkPlainName(_ name: String, what: String, path: String? = nil) throws {
+        let shown = name.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), name.utf8.count <= 255,
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw CollapseError("\(what) '\(shown)' must be a plain directory name (no '/', no leading '.', no control characters)", path: path)
+        }
+    }
+
     /// The last path component.
     public static func lastComponent(of path: String) -> String {
         String(path.split(separator: "/").last ?? Substring(path))

@@ -1,0 +1,61 @@
+import LanguageModeling
+import Foundation
+import Reporting
+import Storage
+
+/// `collapse metrics`: every evaluation of a run recomputed from what its stages stored, and
+/// nothing else: a generation whose model or corpus is not there yet is reported, not made.
+extension RunExecutor {
+    /// What a recomputation did.
+    public struct MetricsRecomputation: Sendable {
+        public var seconds: Double
+        /// Generations evaluated again, over every seed.
+        public var evaluated: Int
+        /// Per seed with generations left, the first one not yet written ("seed 2: generations 4–9").
+        public var missing: [String]
+    }
+
+    /// Recomputes the metrics of every generation whose training and generation stages finished.
+    /// Each evaluation record is replaced only once its recomputation succeeded.
+    public static func recomputeMetrics(runDirectory: String, threads: Int) throws -> MetricsRecomputation {
+        let executor = try RunExecutor(runDirectory: runDirectory, options: RunOptions(reevaluate: true, threads: threads))
+        let start = monotonicSeconds()
+        try executor.begin()
+        let shared = try SharedData(corpus: executor.corpus)
+        var evaluated = 0, missing: [String] = []
+        for seed in executor.configuration.seeds {
+            let done = try executor.reevaluateSeed(seed, shared)
+            evaluated += done
+            if done < executor.configuration.generations {
+                let last = executor.configuration.generations - 1
+                missing.append("seed \(seed): generation\(done == last ? " \(done)" : "s \(done)–\(last)")")
+            }
+        }
+        if evaluated > 0 { try executor.finish() }
+        return MetricsRecomputation(seconds: monotonicSeconds() - start, evaluated: evaluated, missing: missing)
+    }
+
+    /// Evaluates the seed's generations in order while their stored stages allow; returns how many.
+    private func reevaluateSeed(_ seed: UInt64, _ shared: SharedData) throws -> Int {
+        var models: [Int: any LanguageModel] = [:]
+        func model(_ k: Int) throws -> any LanguageModel {
+            if let model = models[k] { return model }
+            let loaded = try loadModel("\(directory)/\(modelFile(seed: seed, generation: k))")
+            models[k] = loaded
+            return loaded
+        }
+        for k in 0..<configuration.generations {
+            let base = "seed-\(seed)/gen-\(k)"
+            guard manifest.stages["\(base)/train"] != nil, manifest.stages["\(base)/generate"] != nil else { return k }
+            var training = TrainingBlocks(executor: self, shared: shared, seed: seed, generation: k)
+            let outputs = ["\(base)/metrics.json", "\(base)/sequence-perplexity.tsv"] + (k == 0 ? ["\(base)/reference-perplexity.tsv"] : [])
+            try stage("\(base)/evaluate", outputs: outputs) {
+                log.note("seed \(seed) generation \(k): evaluating")
+                try evaluate(seed: seed, generation: k, model: try model(k), generationZero: try model(0),
+                             trainingBlocks: try training.blocks().count, shared: shared)
+            }
+            models = models.filter { $0.key == 0 }
+        }
+        return configuration.generations
+    }
+}
