@@ -6,6 +6,7 @@ import GPT2
 import NeuralNetworks
 import Pipeline
 import Settings
+import Storage
 
 extension GPT2Benchmark.Part: ExpressibleByArgument {}
 
@@ -34,8 +35,8 @@ struct BenchCommand: ParsableCommand {
     var threads = 2
     @Option(help: "With --gpt2: what to measure (repeat the option for several): training, decoding, parity (with --reference: weights after the same steps as PyTorch from the same start), quality (test perplexity after --gpt2-seconds of training, ours then PyTorch's). (default: training, decoding and parity)")
     var gpt2Part: [GPT2Benchmark.Part] = []
-    @Option(help: "With --gpt2-part quality: the wall-clock budget of each side's training, in seconds.")
-    var gpt2Seconds = 600.0
+    @Option(help: "With --gpt2-part quality: the wall-clock budget of each side's training, in seconds (default: 600).")
+    var gpt2Seconds: Double?
     @Option(help: "With --gpt2-part quality: train exactly this many steps on each side instead of --gpt2-seconds (the same tokens for both).")
     var gpt2Steps: Int?
     @Option(help: "With --gpt2-part quality: the seed of both sides' initialization and shuffling.")
@@ -46,8 +47,12 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         try check(repeats, Limits.repeats, "--repeats")
         try check(threads, Limits.threads, "--threads")
-        try check(gpt2Seconds, GPT2Limits.seconds, "--gpt2-seconds")
+        if let gpt2Seconds { try check(gpt2Seconds, GPT2Limits.seconds, "--gpt2-seconds") }
         if let gpt2Steps { try check(gpt2Steps, GPT2Limits.steps, "--gpt2-steps") }
+        guard gpt2Seconds == nil || gpt2Steps == nil else { throw ValidationError("--gpt2-seconds and --gpt2-steps contradict each other: give one") }
+        let transformerOptions = !gpt2Part.isEmpty || gpt2Seconds != nil || gpt2Steps != nil || gpt2SameStart
+        guard gpt2 != nil || !transformerOptions else { throw ValidationError("the --gpt2-… options measure the transformer: give --gpt2 CORPUS too") }
+        guard wikitext == nil || !skipNgram else { throw ValidationError("--wikitext is the n-gram figures' corpus: leave out --skip-ngram") }
         guard reference != nil || !gpt2SameStart else { throw ValidationError("--gpt2-same-start concerns the PyTorch side: give --reference too") }
         guard reference != nil || !gpt2Part.contains(.parity) else { throw ValidationError("--gpt2-part parity compares with PyTorch: give --reference too") }
         guard reference == nil || gpt2 != nil else { throw ValidationError("--reference compares the transformer: give --gpt2 CORPUS too") }
@@ -59,7 +64,11 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
+    /// Where the transformer's learning curves go, beside the JSON.
+    var curvesPath: String { (out.hasSuffix(".json") ? String(out.dropLast(5)) : out) + "-curves.tsv" }
+
     func run() throws {
+        try OutputPaths.check(outputs: [out] + (gpt2 == nil ? [] : [curvesPath]), inputs: [])
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var results = BenchmarkResults(date: ISO8601DateFormatter().string(from: Date()), corpus: gpt2 ?? "", icuVersion: "", zstdVersion: "",
                                        repeats: repeats, measurements: [])
@@ -74,11 +83,11 @@ struct BenchCommand: ParsableCommand {
             benchmark.threads = threads
             benchmark.repeats = repeats
             if !gpt2Part.isEmpty { benchmark.parts = Set(gpt2Part) }
-            benchmark.qualitySeconds = gpt2Seconds
+            benchmark.qualitySeconds = gpt2Seconds ?? benchmark.qualitySeconds
             benchmark.qualitySteps = gpt2Steps
             benchmark.qualitySeed = gpt2Seed
             benchmark.qualitySameStart = gpt2SameStart
-            benchmark.curvesPath = (out.hasSuffix(".json") ? String(out.dropLast(5)) : out) + "-curves.tsv"
+            benchmark.curvesPath = curvesPath
             results.measurements += try benchmark.run()
             results.blasKernels = BLAS.coreName
         }

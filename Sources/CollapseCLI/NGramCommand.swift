@@ -48,10 +48,12 @@ struct NGramCommand: ParsableCommand {
             guard corpus == nil || (tokenizer == nil && blockSize == nil) else {
                 throw ValidationError("with --corpus the tokenizer and block size are the corpus's: drop --tokenizer and --block-size")
             }
+            guard blockSize == nil || mode == .block else { throw ValidationError("--block-size applies to --mode block only") }
         }
 
         func run() throws {
-            for path in [out] + (arpa.map { [$0] } ?? []) { try FileSystem.checkWritable(path) }
+            let inputs = try corpus.map { try Corpus(path: $0).files } ?? (train.map { [$0] } ?? [])
+            try OutputPaths.check(outputs: [out] + (arpa.map { [$0] } ?? []), inputs: inputs)
             let start = monotonicSeconds()
             let log = StageLog("ngram train")
             let trained: NGramLanguageModel
@@ -61,10 +63,12 @@ struct NGramCommand: ParsableCommand {
                 trained = try NGramLanguageModel.train(sequences: TrainingSequences(try opened.blocks(.train).blocks()),
                                                        vocabulary: opened.vocabulary, order: order, mode: .block,
                                                        discountFallback: discountFallback)
-            } else {
-                trained = try NGramLanguageModel.train(textPath: train!, order: order, mode: mode, tokenizer: tokenizer ?? .icu,
+            } else if let train {
+                trained = try NGramLanguageModel.train(textPath: train, order: order, mode: mode, tokenizer: tokenizer ?? .icu,
                                                        blockSize: blockSize ?? 64, discountFallback: discountFallback,
                                                        stage: log.note)
+            } else {
+                throw ValidationError("give exactly one of --train FILE and --corpus DIR")
             }
             // The model and its ARPA form land together or not at all.
             try FileSystem.writeTogether([out] + (arpa.map { [$0] } ?? [])) { paths in
@@ -97,28 +101,33 @@ struct NGramCommand: ParsableCommand {
 
         @Option(help: "A model written by `collapse ngram train`, or an ARPA file (.arpa, .arpa.zst).")
         var model: String
-        @Option(help: "Tokenizer for an ARPA model (our own models remember theirs).")
-        var tokenizer: TokenizerKind = .whitespace
+        @Option(help: "Tokenizer for an ARPA model (default whitespace; our own models remember theirs).")
+        var tokenizer: TokenizerKind?
         @Option(help: "sentence or block.")
         var mode: SequenceMode
         @Option(help: "Text to score (.zst allowed).")
         var text: String
-        @Option(help: "Tokens per block in block mode.")
-        var blockSize = 64
+        @Option(help: "Tokens per block in block mode (default 64).")
+        var blockSize: Int?
         @Option(help: "Write each sequence's figures here (TSV: index, tokens, log10, perplexity).")
         var perSequence: String?
 
         func validate() throws {
-            try check(blockSize, Limits.blockSize, "--block-size")
+            try check(blockSize ?? 64, Limits.blockSize, "--block-size")
+            guard blockSize == nil || mode == .block else { throw ValidationError("--block-size applies to --mode block only") }
         }
 
         func run() throws {
             let log = StageLog("ngram score")
+            if let perSequence { try OutputPaths.check(outputs: [perSequence], inputs: [model, text]) }
             log.note("loading \(model)")
-            let loaded = try NGramLanguageModel.load(from: model, tokenizer: tokenizer)
+            let loaded = try NGramLanguageModel.load(from: model, tokenizer: tokenizer ?? .whitespace)
+            if let tokenizer, loaded.vocabulary.tokenizer != tokenizer {
+                throw CollapseError("the model's tokens are \(loaded.vocabulary.tokenizer.rawValue), not the \(tokenizer.rawValue) of --tokenizer (our models remember theirs: drop it)", path: model)
+            }
             log.note("scoring \(text)")
             var rows: [String] = ["sequence\ttokens\tlog10\tperplexity\n"]
-            let total = try loaded.score(textPath: text, mode: mode, blockSize: blockSize) { index, score in
+            let total = try loaded.score(textPath: text, mode: mode, blockSize: blockSize ?? 64) { index, score in
                 if perSequence != nil {
                     rows.append("\(index)\t\(score.tokens)\t\(score.log10Probability)\t\(score.perplexity)\n")
                 }
