@@ -80,9 +80,10 @@ public struct BlockFileHeader: Equatable, Sendable {
             idWidth: Int(bytes.littleEndian(UInt32.self, at: 36)),
             payloadChecksum: bytes.littleEndian(UInt64.self, at: 40))
         header.compressedChecksum = bytes.littleEndian(UInt64.self, at: 48)
+        // Vocabularies are at most 2²⁴ ids (the largest `--max-size`): a larger count is damage.
         guard header.idWidth == 2 || header.idWidth == 4, header.blockSize >= 1, header.blockSize <= 1 << 20,
-              header.blockCount <= (1 << 48) / header.blockSize else {
-            throw fail("header fields are invalid (id width \(header.idWidth), block size \(header.blockSize))")
+              header.blockCount <= (1 << 48) / header.blockSize, (1...(1 << 24)).contains(header.vocabularySize) else {
+            throw fail("header fields are invalid (id width \(header.idWidth), block size \(header.blockSize), \(header.blockCount) blocks, vocabulary of \(header.vocabularySize))")
         }
         return header
     }

@@ -211,9 +211,11 @@ public enum ARPA {
                 guard fields.count == 2 || fields.count == 3, let log = Self.float(fields[0]) else {
                     throw fail("expected 'log10p<TAB>words[<TAB>backoff]'")
                 }
+                // A NaN, an infinity or a log above 0 is no probability: it would score as NaN or 0.
+                guard log.isFinite, log <= 0 else { throw fail("log10 probability \(log) is not that of a probability (finite, ≤ 0)") }
                 var backoff: Float = 0
                 if fields.count == 3 {
-                    guard let value = Self.float(fields[2]) else { throw fail("backoff is not a number") }
+                    guard let value = Self.float(fields[2]), value.isFinite else { throw fail("backoff is not a finite number") }
                     backoff = value
                 }
                 let words = fields[1].split(separator: 0x20)

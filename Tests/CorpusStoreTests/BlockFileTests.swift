@@ -60,6 +60,29 @@ import TestSupport
         #expect(throws: CollapseError.self, comment) { try BlockFileReader(path: path, vocabulary: vocabulary).verify() }
     }
 
+    /// A header whose own checksum was recomputed after an edit: its fields are checked before
+    /// any of them sizes an allocation or a loop.
+    @Test func headerFieldsOutOfRangeAreRefusedEvenWithAValidHeaderChecksum() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileSystem.remove(directory) }
+        let path = "\(directory)/a.blocks"
+        try write(randomBlocks(count: 20, size: 16), to: path, size: 16)
+        let original = try fileBytes(path)
+        let fields: [(offset: Int, width: Int, values: [UInt64])] = [
+            (12, 4, [0, UInt64(UInt32.max)]), (16, 8, [1 << 63, .max, 1 << 50]), (32, 4, [0, UInt64(UInt32.max)]), (36, 4, [0, 3, UInt64(UInt32.max)]),
+        ]
+        for field in fields {
+            for value in field.values {
+                var damaged = original
+                for byte in 0..<field.width { damaged[field.offset + byte] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(byte))) }
+                let checksum = XXHash64.hash(Array(damaged[0..<56]))
+                for byte in 0..<8 { damaged[56 + byte] = UInt8(truncatingIfNeeded: checksum >> (8 * UInt64(byte))) }
+                try writeBytes(damaged, to: path)
+                #expect(throws: CollapseError.self, "field at \(field.offset) = \(value)") { try BlockFileReader(path: path).verify() }
+            }
+        }
+    }
+
     @Test func truncationIsDetected() throws {
         let directory = try temporaryDirectory()
         defer { try? FileSystem.remove(directory) }

@@ -210,6 +210,12 @@ func perSequenceScores(_ model: NGramLanguageModel, _ path: String, mode: Sequen
             (good.replacingOccurrences(of: "\\end\\\n", with: ""), "no \\end\\"),
             (good.replacingOccurrences(of: "-0.2\t<s> a", with: "x\t<s> a"), "line 12"),
             (good.replacingOccurrences(of: "-0.3\ta a\t0\n", with: "").replacingOccurrences(of: "ngram 2=2", with: "ngram 2=1"), "lacks its context or suffix"),
+            // Values that are no probability would score as NaN or as perplexity 0.
+            (good.replacingOccurrences(of: "-0.5\ta\t", with: "nan\ta\t"), "log10 probability nan is not that of a probability"),
+            (good.replacingOccurrences(of: "-0.5\ta\t", with: "1e40\ta\t"), "log10 probability inf"),
+            (good.replacingOccurrences(of: "-0.5\ta\t", with: "0.5\ta\t"), "log10 probability 0.5"),
+            (good.replacingOccurrences(of: "-0.2\t<s> a\t-0.1", with: "-0.2\t<s> a\tinf"), "backoff is not a finite number"),
+            (good.replacingOccurrences(of: "ngram 1=3", with: "ngram 1=99999999999999999999999"), "expected 'ngram 1=<count>'"),
         ]
         for (text, fragment) in cases {
             try FileSystem.writeText(text, to: "\(directory)/bad.arpa")
