@@ -25,6 +25,8 @@ let package = Package(
 
         .target(name: "Storage", dependencies: ["CZstd", "CPrefetch", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Reporting"),
+        // Descriptive statistics, t and bootstrap intervals: the uncertainty of every figure.
+        .target(name: "Statistics", dependencies: ["Storage"]),
         .target(name: "Settings", dependencies: ["Storage"]),
         .target(name: "Tokenization", dependencies: ["CICUWords", "Storage"]),
         .target(name: "CorpusStore", dependencies: [
@@ -41,14 +43,14 @@ let package = Package(
         // The one place that names every model family.
         .target(name: "ModelFamilies", dependencies: ["LanguageModeling", "NGram", "GPT2"]),
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
-        .target(name: "Evaluation", dependencies: ["LanguageModeling", "Tokenization"]),
-        .target(name: "Pipeline", dependencies: ["Settings", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "ModelFamilies", "Reporting", "Storage", "Tokenization"]),
+        .target(name: "Evaluation", dependencies: ["LanguageModeling", "Statistics", "Tokenization"]),
+        .target(name: "Pipeline", dependencies: ["Settings", "Statistics", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "ModelFamilies", "Reporting", "Storage", "Tokenization"]),
         // Runs as Slurm jobs: the pipeline's steps submitted with their dependencies, watched and recorded.
         .target(name: "Cluster", dependencies: ["Pipeline", "Reporting", "Settings", "Storage"]),
         // The paper's closed-form experiments: discrete, Gaussian and mixture fitting, with their theory.
         .target(name: "Theory", dependencies: ["Reporting", "Storage"]),
         // The paper's recursive VAE on handwritten digits, over the neural LM's layers and optimiser.
-        .target(name: "VAE", dependencies: ["NeuralNetworks", "Evaluation", "Reporting", "Settings", "Storage"], swiftSettings: nativeCPU),
+        .target(name: "VAE", dependencies: ["NeuralNetworks", "Statistics", "Reporting", "Settings", "Storage"], swiftSettings: nativeCPU),
         .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "GPT2", "NeuralNetworks", "LanguageModeling", "ModelFamilies", "Decoding", "Reporting"],
                 exclude: ["Reference"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
@@ -60,20 +62,21 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CorpusStore", "LanguageModeling", "Settings", "Storage", "Tokenization", "ZIPFoundation"], path: "Tests/TestSupport"),
 
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Storage"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Storage", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["TestSupport", "Tokenization", "Storage"]),
         .testTarget(name: "CorpusStoreTests", dependencies: ["TestSupport", "CorpusStore", "Tokenization", "Storage", "ZIPFoundation"]),
         .testTarget(name: "NGramTests", dependencies: ["TestSupport", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "DecodingTests", dependencies: ["TestSupport", "Decoding", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LanguageModeling", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LanguageModeling", "Statistics", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Evaluation", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "ModelContractTests", dependencies: ["TestSupport", "LanguageModeling", "Decoding", "NGram", "GPT2", "Settings", "Storage", "Tokenization"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"], swiftSettings: nativeCPU),
         .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "Decoding", "NeuralNetworks", "TestSupport", "Storage", "Tokenization", "LanguageModeling", "Settings"],
                     swiftSettings: nativeCPU),
         .testTarget(name: "TheoryTests", dependencies: ["Theory", "Storage"]),
-        .testTarget(name: "VAETests", dependencies: ["VAE", "NeuralNetworks", "Evaluation", "Storage", "TestSupport"], swiftSettings: nativeCPU),
+        .testTarget(name: "VAETests", dependencies: ["VAE", "NeuralNetworks", "Statistics", "Storage", "TestSupport"], swiftSettings: nativeCPU),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Pipeline", "Storage", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage"]),
     ]

@@ -1,4 +1,5 @@
 import LanguageModeling
+import Statistics
 import Tokenization
 
 /// The evaluation of one generation (SPEC §3), the same for every model family: test

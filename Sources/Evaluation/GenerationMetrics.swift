@@ -1,3 +1,4 @@
+import Statistics
 
 
 /// One generation's evaluation (`gen-k/metrics.json`).

@@ -1,6 +1,6 @@
-import Evaluation
 import Foundation
 import NeuralNetworks
+import Statistics
 
 /// How varied a set of images is and how close it stays to the real digits: the measures of
 /// collapse for the VAE runs (distances are Euclidean, pixels in [0, 1]).

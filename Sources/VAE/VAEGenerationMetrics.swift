@@ -1,5 +1,5 @@
-import Evaluation
 import Foundation
+import Statistics
 
 /// What one generation of one seed measured: its training, how it judges the real digits, and
 /// how generation 0 judges its samples, with their variety and closeness to the real digits.

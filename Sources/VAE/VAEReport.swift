@@ -1,6 +1,6 @@
-import Evaluation
 import Foundation
 import Reporting
+import Statistics
 import Storage
 
 /// The run's `report.html`, in the language runs' style: sample grids by generation, the

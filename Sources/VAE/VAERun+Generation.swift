@@ -1,6 +1,6 @@
-import Evaluation
 import Foundation
 import Reporting
+import Statistics
 import Storage
 
 extension VAERun {
