@@ -39,21 +39,22 @@ struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Per generation, test perplexity and tail statistics, run by run.",
-        discussion: "Values are means over each run's seeds. --out DIR also writes comparison.tsv, comparison.json and overlaid plots (SVG).")
+        discussion: "Values are means over each run's seeds (perplexities: geometric means), each with its 95 % interval: a hierarchical bootstrap over seeds and sequences for the figures of per-sequence perplexities, Student's t over seeds for whole-corpus measures. With several runs, each later run's change from the first (ratios for perplexities) with its interval, marked * where it excludes no change. --out DIR also writes comparison.tsv, comparison.json and overlaid plots (SVG).")
 
     @Argument(help: "Run directories.")
     var runs: [String]
-    @Option(help: "Output format: text (runs side by side), tsv or json (one row per run and generation).")
+    @Option(help: "Output format: text (a table per run, then the changes), tsv or json (one row per run and generation, one per difference).")
     var format: ComparisonFormat = .text
     @Option(help: "Also write TSV, JSON and plots into this directory.")
     var out: String?
 
     func run() throws {
         let directories = try runs.map { try RunDirectory(path: $0) }
+        let comparison = try RunDirectory.comparison(of: directories)
         switch format {
-        case .text: print(try RunDirectory.comparison(directories), terminator: "")
-        case .tsv: print(RunDirectory.comparisonTSV(try RunDirectory.comparisonRows(directories)), terminator: "")
-        case .json: print(try RunDirectory.comparisonJSON(try RunDirectory.comparisonRows(directories)), terminator: "")
+        case .text: print(comparison.text(runs: directories), terminator: "")
+        case .tsv: print(comparison.tsv, terminator: "")
+        case .json: print(try comparison.json(), terminator: "")
         }
         if let out {
             for file in try RunDirectory.writeComparison(directories, to: out) { print("wrote \(file)") }

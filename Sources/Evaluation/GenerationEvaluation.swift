@@ -21,6 +21,9 @@ public struct GenerationEvaluation {
     public var metrics: GenerationMetrics
     /// Block perplexity of each sequence the generation wrote, under generation 0.
     public var generatedPerplexities: [Double]
+    /// Block perplexity of each real test block under the generation's model: what the test
+    /// perplexity pools, kept for intervals over test blocks.
+    public var testPerplexities: [Double]
     /// Block perplexity of each real training block under generation 0 (computing the reference only).
     public var referencePerplexities: [Double]?
 
@@ -35,7 +38,9 @@ public struct GenerationEvaluation {
     public init(seed: UInt64, generation: Int, trainingBlocks: Int, model: any LanguageModel, generationZero: any LanguageModel,
                 test: TrainingSequences, testSentences: TrainingSequences?, generated: Blocks, generatedPerplexities scored: [Double]? = nil,
                 textBytes: Int, compressedBytes: Int, profile: RealProfile, reference: Reference) throws {
-        let testScore = try model.score(test, mode: .block).reduce(into: SequenceScore()) { $0 += $1 }
+        let testScores = try model.score(test, mode: .block)
+        testPerplexities = testScores.map(\.perplexity)
+        let testScore = testScores.reduce(into: SequenceScore()) { $0 += $1 }
         let sentences = model.scoresSentences ? testSentences : nil
         let generatedSequences = TrainingSequences(generated)
         generatedPerplexities = try scored ?? Self.perplexities(of: generatedSequences, under: generationZero)

@@ -4,7 +4,8 @@ import Storage
 
 extension RunExecutor {
     /// Generation k's evaluation (`Evaluation.GenerationEvaluation`), written to its files:
-    /// `metrics.json`, `sequence-perplexity.tsv`, and for generation 0 `reference-perplexity.tsv`.
+    /// `metrics.json`, `sequence-perplexity.tsv`, `test-perplexity.tsv`, and for generation 0
+    /// `reference-perplexity.tsv`.
     /// - Parameter scored: the perplexities under generation 0 of the generated sequences and
     ///   (generation 0) of the real blocks, when shards scored them already.
     func evaluate(seed: UInt64, generation k: Int, model: any LanguageModel, generationZero: any LanguageModel,
@@ -30,17 +31,11 @@ extension RunExecutor {
             test: shared.test, testSentences: shared.testSentences, generated: generated, generatedPerplexities: scored?.generated,
             textBytes: try Zstd.contentSize(path: "\(base)/corpus.txt.zst"), compressedBytes: try InputFile(path: "\(base)/corpus.txt.zst").size,
             profile: shared.profile, reference: reference)
-        try writeSequenceTable(evaluation.generatedPerplexities, to: "\(base)/sequence-perplexity.tsv")
+        try SequenceTable.write(evaluation.generatedPerplexities, to: "\(base)/sequence-perplexity.tsv")
+        try SequenceTable.write(evaluation.testPerplexities, to: "\(base)/test-perplexity.tsv")
         if let scores = evaluation.referencePerplexities {
-            try writeSequenceTable(scores, to: "\(base)/reference-perplexity.tsv")
+            try SequenceTable.write(scores, to: "\(base)/reference-perplexity.tsv")
         }
         try FileSystem.writeText(try prettyJSON(evaluation.metrics), to: "\(base)/metrics.json")
-    }
-
-    /// One row per sequence, numbered from `firstIndex`; the values read back exactly.
-    func writeSequenceTable(_ perplexities: [Double], firstIndex: Int = 0, to path: String) throws {
-        var text = "sequence\tperplexity\n"
-        for (index, value) in perplexities.enumerated() { text += "\(firstIndex + index)\t\(value)\n" }
-        try FileSystem.writeText(text, to: path)
     }
 }

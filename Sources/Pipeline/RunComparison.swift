@@ -1,10 +1,11 @@
 import Evaluation
 import Foundation
-import Reporting
+import Statistics
 import Storage
 
 extension RunDirectory {
-    /// One run's generation in a comparison: means over the seeds that finished it.
+    /// One run's generation in a comparison: each metric's mean over the seeds that finished
+    /// it (perplexities: geometric means) and its 95 % interval.
     public struct ComparisonRow: Codable, Sendable, Equatable {
         public var run: String
         public var generation: Int
@@ -20,113 +21,140 @@ extension RunDirectory {
         public var tailSurvivalElevenToHundred: Double?
         public var unigramKL: Double
         public var distinct2: Double
+        /// Per metric (the names above): its 95 % interval, the standard deviation over seeds
+        /// and how the interval was computed.
+        public var intervals: [String: Interval]
     }
 
-    /// Every generation of every run that at least one seed finished, averaged over those seeds.
-    public static func comparisonRows(_ runs: [RunDirectory]) throws -> [ComparisonRow] {
-        var rows: [ComparisonRow] = []
-        for run in runs {
-            let perSeed = try run.finishedMetrics().map(\.metrics)
-            let generations = perSeed.map(\.count).max() ?? 0
-            guard generations > 0 else { throw CollapseError("no finished generation to compare yet", path: run.path) }
-            for k in 0..<generations {
-                let finished = perSeed.filter { $0.count > k }.map { $0[k] }
-                func mean(_ value: (GenerationMetrics) -> Double) -> Double {
-                    finished.map(value).reduce(0, +) / Double(finished.count)
+    /// A generation two runs both reached: each metric's change from the baseline run (the
+    /// ratio for perplexities, the difference otherwise) with its 95 % interval.
+    public struct ComparisonDifference: Codable, Sendable, Equatable {
+        public var run: String
+        public var baseline: String
+        public var generation: Int
+        public var changes: [String: Interval]
+    }
+
+    /// What `compare` reports: every run's rows, and every later run's changes from the first.
+    public struct Comparison: Codable, Sendable, Equatable {
+        public var rows: [ComparisonRow]
+        public var differences: [ComparisonDifference]
+    }
+
+    /// Replicates drawn per interval (and per side of a difference).
+    static let comparisonReplicates = 1000
+
+    /// Rows of every run and generation that at least one seed finished, and the changes of
+    /// every run after the first from the first.
+    /// - Complexity: per run and generation, a hierarchical bootstrap over its seeds'
+    ///   per-sequence tables: O(replicates × sequences).
+    public static func comparison(of runs: [RunDirectory]) throws -> Comparison {
+        let compared = try runs.map { try $0.comparedGenerations() }
+        var differences: [ComparisonDifference] = []
+        for (run, generations) in zip(runs.dropFirst(), compared.dropFirst()) {
+            for (after, before) in zip(generations, compared[0]) {
+                differences.append(ComparisonDifference(run: run.configuration.name, baseline: runs[0].configuration.name,
+                                                        generation: after.generation, changes: after.changes(from: before)))
+            }
+        }
+        return Comparison(rows: compared.flatMap { $0.map(\.row) }, differences: differences)
+    }
+
+    /// Every generation of this run that at least one seed finished.
+    func comparedGenerations() throws -> [ComparedGeneration] {
+        let finished = try finishedMetrics()
+        let generations = finished.map(\.metrics.count).max() ?? 0
+        guard generations > 0 else { throw CollapseError("no finished generation to compare yet", path: path) }
+        return try (0..<generations).map { k in
+            let seeds = finished.filter { $0.metrics.count > k }
+            let references = try seeds.map { seed -> PercentileSummary in
+                guard let reference = seed.metrics[0].reference else {
+                    throw CollapseError("generation 0 metrics lack the reference", path: "\(path)/seed-\(seed.seed)/gen-0/metrics.json")
                 }
-                func optionalMean(_ value: (GenerationMetrics) -> Double?) -> Double? {
-                    let values = finished.compactMap(value)
-                    return values.count == finished.count ? values.reduce(0, +) / Double(values.count) : nil
-                }
-                rows.append(ComparisonRow(
-                    run: run.configuration.name, generation: k, seeds: finished.count, testPerplexity: mean(\.testPerplexity),
-                    p1: mean(\.generated.p1), p50: mean(\.generated.p50), p99: mean(\.generated.p99),
-                    belowReferenceP1: mean(\.belowReferenceP1), aboveReferenceP99: mean(\.aboveReferenceP99),
-                    tailSurvivalTwoToTen: optionalMean { $0.corpus.tailSurvival.seenTwoToTen },
-                    tailSurvivalElevenToHundred: optionalMean { $0.corpus.tailSurvival.seenElevenToHundred },
-                    unigramKL: mean(\.corpus.unigramKL), distinct2: mean(\.corpus.distinct2)))
+                return reference
             }
+            var tables: [ComparedMetric.Table: [[Double]]] = [:]
+            for (table, file) in [(ComparedMetric.Table.test, "test-perplexity.tsv"), (.generated, "sequence-perplexity.tsv")] {
+                let read = try seeds.compactMap { try sequenceValues("seed-\($0.seed)/gen-\(k)/\(file)") }.filter { !$0.isEmpty }
+                if read.count == seeds.count { tables[table] = read }
+            }
+            return ComparedGeneration(run: configuration.name, generation: k, metrics: seeds.map { $0.metrics[k] }, references: references,
+                                      tables: tables)
         }
-        return rows
     }
 
-    /// `collapse compare` for people: per generation, runs side by side (test perplexity,
-    /// per-sequence p1/p50/p99 under generation 0, survival of real types seen 11–100 times).
-    public static func comparison(_ runs: [RunDirectory]) throws -> String {
-        let rows = try comparisonRows(runs)
-        var header = ["gen"]
-        for run in runs { header += ["\(run.configuration.name) test ppl", "p1", "p50", "p99", "survive 11-100"] }
-        var table = TextTable(header: header)
-        let last = rows.map(\.generation).max() ?? -1
-        if last >= 0 {
-            for k in 0...last {
-                var line = ["\(k)"]
-                for run in runs {
-                    if let row = rows.first(where: { $0.run == run.configuration.name && $0.generation == k }) {
-                        line += [Format.fixed(row.testPerplexity, digits: 1), Format.fixed(row.p1, digits: 2), Format.fixed(row.p50, digits: 2),
-                                 Format.fixed(row.p99, digits: 2), row.tailSurvivalElevenToHundred.map { Format.fixed($0, digits: 3) } ?? "NA"]
-                    } else {
-                        line += ["-", "-", "-", "-", "-"]
-                    }
-                }
-                table.append(line)
-            }
+    /// The values of a per-sequence table a finished stage recorded; nil when none did (runs of
+    /// earlier versions wrote no test table).
+    func sequenceValues(_ file: String) throws -> [Double]? {
+        guard let verified = try verifiedPath(file) else { return nil }
+        var values: [Double] = []
+        try SequenceTable.read(verified, appendingTo: &values)
+        return values
+    }
+}
+
+/// One run's generation as compared: its seeds' metrics and, where the per-sequence tables
+/// are there, the bootstrap replicates of the metrics drawn from them.
+struct ComparedGeneration {
+    let run: String
+    let generation: Int
+    let metrics: [GenerationMetrics]
+    /// Per table: its metrics' names and their replicates.
+    let replicates: [ComparedMetric.Table: (names: [String], draws: HierarchicalBootstrap.Replicates)]
+
+    init(run: String, generation: Int, metrics: [GenerationMetrics], references: [PercentileSummary], tables: [ComparedMetric.Table: [[Double]]]) {
+        (self.run, self.generation, self.metrics) = (run, generation, metrics)
+        var replicates: [ComparedMetric.Table: (names: [String], draws: HierarchicalBootstrap.Replicates)] = [:]
+        for (table, groups) in tables {
+            let chosen = ComparedMetric.all.filter { $0.sequences?.table == table }
+            let seed = XXHash64.hash(Array("\(run)|\(generation)|\(table)".utf8))
+            let bootstrap = HierarchicalBootstrap(groups: groups, replicates: RunDirectory.comparisonReplicates, seed: seed)
+            replicates[table] = (chosen.map(\.name), bootstrap.replicates(chosen.compactMap { $0.sequences?.statistic.statistic(references: references) }))
         }
-        return table.render()
+        self.replicates = replicates
     }
 
-    /// The rows as TSV with a header (NA for undefined values).
-    public static func comparisonTSV(_ rows: [ComparisonRow]) -> String {
-        func value(_ number: Double?) -> String { number.map { $0.isFinite ? "\($0)" : "NA" } ?? "NA" }
-        var text = "run\tgeneration\tseeds\ttest_perplexity\tp1\tp50\tp99\tbelow_reference_p1\tabove_reference_p99\ttail_survival_2_10\ttail_survival_11_100\tunigram_kl\tdistinct_2\n"
-        for row in rows {
-            text += [row.run, "\(row.generation)", "\(row.seeds)", value(row.testPerplexity), value(row.p1), value(row.p50), value(row.p99),
-                     value(row.belowReferenceP1), value(row.aboveReferenceP99), value(row.tailSurvivalTwoToTen),
-                     value(row.tailSurvivalElevenToHundred), value(row.unigramKL), value(row.distinct2)].joined(separator: "\t") + "\n"
-        }
-        return text
+    /// Each metric's per-seed values; nil when a seed lacks it.
+    func perSeed(_ metric: ComparedMetric) -> [Double]? {
+        let values = metrics.compactMap(metric.value)
+        return values.count == metrics.count ? values : nil
     }
 
-    public static func comparisonJSON(_ rows: [ComparisonRow]) throws -> String {
-        try prettyJSON(rows)
+    /// Each metric's interval: from the bootstrap of its table when there is one, else over seeds.
+    var intervals: [String: Interval] {
+        var result: [String: Interval] = [:]
+        for metric in ComparedMetric.all {
+            if let table = metric.sequences?.table, let drawn = replicates[table], let index = drawn.names.firstIndex(of: metric.name) {
+                result[metric.name] = drawn.draws.intervals()[index]
+            } else if let values = perSeed(metric) {
+                result[metric.name] = SeedInterval.mean(values, scale: metric.scale)
+            }
+        }
+        return result
     }
 
-    /// Writes `comparison.tsv`, `comparison.json` and overlaid plots (`test-perplexity.svg`,
-    /// `tail-survival.svg`, `final-histograms.svg`) into `directory`.
-    public static func writeComparison(_ runs: [RunDirectory], to directory: String) throws -> [String] {
-        let rows = try comparisonRows(runs)
-        try FileSystem.createDirectory(directory)
-        let palette = LineChart.palette
-        func series(_ value: (ComparisonRow) -> Double?) -> [LineChart.Series] {
-            runs.enumerated().map { index, run in
-                .init(name: run.configuration.name,
-                      points: rows.filter { $0.run == run.configuration.name }.compactMap { row in value(row).map { (Double(row.generation), $0) } },
-                      color: palette[index % palette.count])
+    /// Each metric's change from `baseline`'s with its interval.
+    func changes(from baseline: ComparedGeneration) -> [String: Interval] {
+        var result: [String: Interval] = [:]
+        for metric in ComparedMetric.all {
+            if let table = metric.sequences?.table, let after = replicates[table], let before = baseline.replicates[table],
+               let index = after.names.firstIndex(of: metric.name) {
+                result[metric.name] = after.draws.differences(from: before.draws)[index]
+            } else if let after = perSeed(metric), let before = baseline.perSeed(metric) {
+                result[metric.name] = SeedInterval.difference(before, after, scale: metric.scale)
             }
         }
-        var histograms: [HistogramChart.Histogram] = []
-        for (index, run) in runs.enumerated() {
-            let metrics = try run.finishedMetrics().first?.metrics ?? []
-            if index == 0, let reference = metrics.first?.referenceHistogram {
-                histograms.append(.init(name: "real data", counts: reference.counts, color: "#000", dashed: true))
-            }
-            if let last = metrics.last {
-                histograms.append(.init(name: "\(run.configuration.name) gen \(last.generation)", counts: last.generatedHistogram.counts,
-                                        color: palette[index % palette.count]))
-            }
-        }
-        let files: [(String, String)] = [
-            ("comparison.tsv", comparisonTSV(rows)),
-            ("comparison.json", try comparisonJSON(rows)),
-            ("test-perplexity.svg", LineChart(title: "Test perplexity by generation", xLabel: "generation", yLabel: "perplexity",
-                                              series: series(\.testPerplexity), integerX: true).render()),
-            ("tail-survival.svg", LineChart(title: "Survival of real types seen 11–100 times", xLabel: "generation", yLabel: "share",
-                                            series: series(\.tailSurvivalElevenToHundred), integerX: true).render()),
-            ("final-histograms.svg", HistogramChart(title: "Per-sequence perplexity under generation 0, last generation", xLabel: "log10 perplexity",
-                                                    lower: LogPerplexityHistogram.lower, upper: LogPerplexityHistogram.upper,
-                                                    histograms: histograms).renderOverlay()),
-        ]
-        for (name, content) in files { try FileSystem.writeText(content, to: "\(directory)/\(name)") }
-        return files.map { "\(directory)/\($0.0)" }
+        return result
+    }
+
+    var row: RunDirectory.ComparisonRow {
+        let intervals = self.intervals
+        let estimate = { (name: String) in intervals[name]?.estimate ?? .nan }
+        return RunDirectory.ComparisonRow(
+            run: run, generation: generation, seeds: metrics.count, testPerplexity: estimate("testPerplexity"), p1: estimate("p1"),
+            p50: estimate("p50"), p99: estimate("p99"), belowReferenceP1: estimate("belowReferenceP1"),
+            aboveReferenceP99: estimate("aboveReferenceP99"), tailSurvivalTwoToTen: intervals["tailSurvivalTwoToTen"]?.estimate,
+            tailSurvivalElevenToHundred: intervals["tailSurvivalElevenToHundred"]?.estimate, unigramKL: estimate("unigramKL"),
+            distinct2: estimate("distinct2"), intervals: intervals)
     }
 }

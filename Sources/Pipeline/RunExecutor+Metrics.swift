@@ -48,8 +48,7 @@ extension RunExecutor {
             let base = "seed-\(seed)/gen-\(k)"
             guard manifest.stages["\(base)/train"] != nil, manifest.stages["\(base)/generate"] != nil else { return k }
             var training = TrainingBlocks(executor: self, shared: shared, seed: seed, generation: k)
-            let outputs = ["\(base)/metrics.json", "\(base)/sequence-perplexity.tsv"] + (k == 0 ? ["\(base)/reference-perplexity.tsv"] : [])
-            try stage("\(base)/evaluate", outputs: outputs) {
+            try stage("\(base)/evaluate", outputs: evaluationFiles(seed: seed, generation: k)) {
                 log.note("seed \(seed) generation \(k): evaluating")
                 try evaluate(seed: seed, generation: k, model: try model(k), generationZero: try model(0),
                              trainingBlocks: try training.blocks().count, shared: shared)

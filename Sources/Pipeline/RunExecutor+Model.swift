@@ -13,6 +13,13 @@ extension RunExecutor {
         [modelFile(seed: seed, generation: generation)] + family.companionFileNames.map { "seed-\(seed)/gen-\(generation)/\($0)" }
     }
 
+    /// Every file a generation's evaluation writes, relative to the run directory.
+    func evaluationFiles(seed: UInt64, generation: Int) -> [String] {
+        let base = "seed-\(seed)/gen-\(generation)"
+        return ["\(base)/metrics.json", "\(base)/sequence-perplexity.tsv", "\(base)/test-perplexity.tsv"]
+            + (generation == 0 ? ["\(base)/reference-perplexity.tsv"] : [])
+    }
+
     func loadModel(_ path: String) throws -> any LanguageModel {
         let model = try family.load(from: path)
         guard model.vocabulary.hash == corpus.vocabulary.hash else {

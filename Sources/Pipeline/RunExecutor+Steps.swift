@@ -56,7 +56,7 @@ extension RunExecutor {
         case .merge: return ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]
         case .score: return (step.generation == 0 ? ["sequence", "reference"] : ["sequence"]).map { step.shardScores($0, step.shard.index) }
         case .evaluate:
-            return ["\(base)/metrics.json", "\(base)/sequence-perplexity.tsv"] + (step.generation == 0 ? ["\(base)/reference-perplexity.tsv"] : [])
+            return evaluationFiles(seed: step.seed, generation: step.generation)
         }
     }
 
@@ -64,22 +64,14 @@ extension RunExecutor {
     private func writeShardScores(of sequences: TrainingSequences, step: RunStep, name: String, under model: any LanguageModel) throws {
         let range = step.shard.range(of: sequences.count)
         let scores = try GenerationEvaluation.perplexities(of: sequences.sequences(in: range), under: model)
-        try writeSequenceTable(scores, firstIndex: range.lowerBound, to: "\(directory)/\(step.shardScores(name, step.shard.index))")
+        try SequenceTable.write(scores, firstIndex: range.lowerBound, to: "\(directory)/\(step.shardScores(name, step.shard.index))")
     }
 
     /// Every shard's scores of `name`, joined in order; each shard must hold exactly its rows.
     private func readShardScores(step: RunStep, name: String) throws -> [Double] {
         var scores: [Double] = []
         for index in 0..<step.shard.count {
-            let path = try verifiedPath(step.shardScores(name, index))
-            let lines = String(decoding: try InputFile(path: path).readAll(), as: UTF8.self).split(separator: "\n").dropFirst()
-            for line in lines {
-                let fields = line.split(separator: "\t")
-                guard fields.count == 2, Int(fields[0]) == scores.count, let value = Double(String(fields[1])) else {
-                    throw CollapseError("row '\(line)' is not sequence \(scores.count) and its perplexity", path: path)
-                }
-                scores.append(value)
-            }
+            try SequenceTable.read(try verifiedPath(step.shardScores(name, index)), appendingTo: &scores)
         }
         return scores
     }

@@ -200,8 +200,7 @@ public final class RunExecutor {
                                         outputBase: "\(directory)/\(base)/corpus")
             }
 
-            let outputs = ["\(base)/metrics.json", "\(base)/sequence-perplexity.tsv"] + (k == 0 ? ["\(base)/reference-perplexity.tsv"] : [])
-            try stage("\(base)/evaluate", outputs: outputs) {
+            try stage("\(base)/evaluate", outputs: evaluationFiles(seed: seed, generation: k)) {
                 log.note("seed \(seed) generation \(k): evaluating")
                 try evaluate(seed: seed, generation: k, model: try model(k), generationZero: try model(0),
                              trainingBlocks: try training.blocks().count, shared: shared)

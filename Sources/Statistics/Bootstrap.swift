@@ -19,7 +19,7 @@ public enum Bootstrap {
             }
             draws.append(statistic(resample))
         }
-        return HierarchicalBootstrap.percentileInterval(estimate: estimate, draws: draws, std: Descriptive.standardDeviation(values),
-                                                        method: "percentile bootstrap over \(values.count) values")
+        return percentileInterval(estimate: estimate, draws: draws, std: Descriptive.standardDeviation(values),
+                                  method: "percentile bootstrap over \(values.count) values")
     }
 }

@@ -41,7 +41,7 @@ public struct HierarchicalBootstrap: Sendable {
     }
 
     let groups: [Group]
-    public var replicates: Int
+    public var replicateCount: Int
     public var seed: UInt64
     static let chunks = 8
 
@@ -53,7 +53,7 @@ public struct HierarchicalBootstrap: Sendable {
             let sorted = values.sorted()
             return Group(sorted: sorted, logs: sorted.map { $0 > 0 ? log($0) : -.infinity })
         }
-        self.replicates = max(Self.chunks, replicates)
+        replicateCount = max(Self.chunks, replicates)
         self.seed = seed
     }
 
@@ -64,46 +64,65 @@ public struct HierarchicalBootstrap: Sendable {
         }
     }
 
-    /// The 95 % percentile interval of each statistic.
-    /// - Complexity: O(replicates × total sequences), spread over the cores.
-    public func intervals(_ statistics: [Statistic]) -> [Interval] {
-        let draws = replicateValues(statistics)
-        let estimates = self.estimates(statistics)
-        return statistics.indices.map { index in
-            let perSeed = groups.indices.map { value(statistics[index], of: $0, counts: nil) }
-            return Self.percentileInterval(estimate: estimates[index], draws: draws[index], std: perSeed.count > 1 ? Descriptive.standardDeviation(perSeed) : nil,
-                                           method: method)
+    /// The statistics' estimates and bootstrap replicates, for their intervals and for
+    /// differences with another sample's.
+    public struct Replicates: Sendable {
+        /// Per statistic: its value on the data as they are.
+        public let estimates: [Double]
+        let draws: [[Double]]
+        let deviations: [Double?]
+        let scales: [MetricScale]
+        public let method: String
+
+        /// The 95 % percentile interval of each statistic.
+        public func intervals() -> [Interval] {
+            estimates.indices.map { percentileInterval(estimate: estimates[$0], draws: draws[$0], std: deviations[$0], method: method) }
+        }
+
+        /// The 95 % interval of each statistic's change from `baseline`'s: the ratio for a
+        /// logarithmic one, the difference otherwise (the two resampled independently).
+        public func differences(from baseline: Replicates) -> [Interval] {
+            estimates.indices.map { index in
+                let ratio = scales[index] == .logarithmic
+                let change = { (before: Double, after: Double) in ratio ? after / before : after - before }
+                return percentileInterval(estimate: change(baseline.estimates[index], estimates[index]),
+                                          draws: zip(baseline.draws[index], draws[index]).map(change), std: nil,
+                                          method: "\(ratio ? "ratio" : "difference") of independent bootstraps (\(method); \(baseline.method))")
+            }
         }
     }
 
-    /// The 95 % interval of `second`'s statistic minus `first`'s (the ratio second ÷ first for
-    /// a logarithmic one), each resampled on its own.
-    public static func differences(_ first: HierarchicalBootstrap, _ second: HierarchicalBootstrap, _ statistics: [(Statistic, Statistic)]) -> [Interval] {
-        let a = first.replicateValues(statistics.map(\.0)), b = second.replicateValues(statistics.map(\.1))
-        let (ea, eb) = (first.estimates(statistics.map(\.0)), second.estimates(statistics.map(\.1)))
-        return statistics.indices.map { index in
-            let ratio = statistics[index].0.scale == .logarithmic
-            let change = { (x: Double, y: Double) in ratio ? y / x : y - x }
-            return percentileInterval(estimate: change(ea[index], eb[index]), draws: zip(a[index], b[index]).map(change), std: nil,
-                                      method: "difference of hierarchical bootstraps (\(first.method); \(second.method))")
+    /// - Complexity: O(replicates × total sequences), spread over the cores.
+    public func replicates(_ statistics: [Statistic]) -> Replicates {
+        let deviations = statistics.map { statistic -> Double? in
+            groups.count > 1 ? Descriptive.standardDeviation(groups.indices.map { value(statistic, of: $0, counts: nil) }) : nil
         }
+        return Replicates(estimates: estimates(statistics), draws: replicateValues(statistics), deviations: deviations,
+                          scales: statistics.map(\.scale), method: method)
+    }
+
+    /// The 95 % percentile interval of each statistic.
+    public func intervals(_ statistics: [Statistic]) -> [Interval] {
+        replicates(statistics).intervals()
     }
 
     var method: String {
         groups.count == 1 ? "bootstrap over sequences only (one seed)" : "hierarchical bootstrap over \(groups.count) seeds and their sequences"
     }
+}
 
-    /// The 2.5th and 97.5th percentiles of the replicates (those that are numbers).
-    static func percentileInterval(estimate: Double, draws: [Double], std: Double?, method: String) -> Interval {
-        let sorted = draws.filter { !$0.isNaN }.sorted()
-        guard !sorted.isEmpty else { return .unavailable(estimate, std: std, because: "no replicate is a number") }
-        return Interval(estimate: estimate, low: PercentileSummary.percentile(2.5, ofSorted: sorted),
-                        high: PercentileSummary.percentile(97.5, ofSorted: sorted), std: std, method: method)
-    }
+/// The 2.5th and 97.5th percentiles of `draws` (those that are numbers) around `estimate`.
+func percentileInterval(estimate: Double, draws: [Double], std: Double?, method: String) -> Interval {
+    let sorted = draws.filter { !$0.isNaN }.sorted()
+    guard !sorted.isEmpty else { return .unavailable(estimate, std: std, because: "no replicate is a number") }
+    return Interval(estimate: estimate, low: PercentileSummary.percentile(2.5, ofSorted: sorted),
+                    high: PercentileSummary.percentile(97.5, ofSorted: sorted), std: std, method: method)
+}
 
+extension HierarchicalBootstrap {
     /// [statistic][replicate].
     func replicateValues(_ statistics: [Statistic]) -> [[Double]] {
-        let perChunk = (replicates + Self.chunks - 1) / Self.chunks
+        let perChunk = (replicateCount + Self.chunks - 1) / Self.chunks
         let results = UnsafeMutableBufferPointer<[[Double]]>.allocate(capacity: Self.chunks)
         results.initialize(repeating: [])
         defer { results.deallocate() }
@@ -112,7 +131,7 @@ public struct HierarchicalBootstrap: Sendable {
             var random = SplitMix64(seed: seed &+ UInt64(chunk) &* 0x9E37_79B9_7F4A_7C15)
             var counts = groups.map { [UInt32](repeating: 0, count: $0.sorted.count) }
             var values = [[Double]](repeating: [], count: statistics.count)
-            for _ in 0..<min(perChunk, replicates - chunk * perChunk) {
+            for _ in 0..<min(perChunk, replicateCount - chunk * perChunk) {
                 var perSeed = [[Double]](repeating: [], count: statistics.count)
                 for _ in groups.indices {
                     let group = Int(random.next().multipliedFullWidth(by: UInt64(groups.count)).high)

@@ -21,7 +21,7 @@ import TestSupport
         #expect(ngram.status == 0, "\(ngram.error)")
         let compared = try Collapse.run(["compare", "\(root)/threads-2/tiny", "\(root)/threads-2/tiny-gpt2", "--format", "tsv"])
         #expect(compared.status == 0, "\(compared.error)")
-        let runs = Set(compared.output.split(separator: "\n").dropFirst().map { $0.split(separator: "\t")[0] })
+        let runs = Set(compared.output.split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false)[1] })
         #expect(runs == ["tiny", "tiny-gpt2"], "\(compared.output)")
         let report = try Collapse.run(["report", "\(root)/threads-2/tiny-gpt2"])
         #expect(report.status == 0, "\(report.error)")

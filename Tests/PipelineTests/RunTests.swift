@@ -92,17 +92,33 @@ func artifacts(_ directory: String) throws -> [String: [UInt8]] {
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: replaceConfig))
         try RunExecutor(configurationPath: replaceConfig, runsRoot: root, resume: false, threads: 2).run()
         let runs = try ["gamma", "replace"].map { try RunDirectory(path: "\(root)/\($0)") }
-        let rows = try RunDirectory.comparisonRows(runs)
+        let comparison = try RunDirectory.comparison(of: runs)
+        let rows = comparison.rows
         #expect(rows.map(\.run) == ["gamma", "gamma", "gamma", "replace", "replace"])
         let gammaZero = try runs[0].metrics(seed: 1)[0], gammaZeroSeed2 = try runs[0].metrics(seed: 2)[0]
-        #expect(rows[0].testPerplexity == (gammaZero.testPerplexity + gammaZeroSeed2.testPerplexity) / 2)
-        let text = try RunDirectory.comparison(runs)
-        #expect(text.split(separator: "\n").count == 2 + 3)
-        #expect(text.contains("gamma test ppl") && text.contains("replace test ppl"))
-        let tsv = RunDirectory.comparisonTSV(rows).split(separator: "\n")
-        #expect(tsv.count == 1 + 5 && tsv[0].hasPrefix("run\tgeneration\tseeds\ttest_perplexity"))
-        let decoded = try JSONDecoder().decode([RunDirectory.ComparisonRow].self, from: Data(RunDirectory.comparisonJSON(rows).utf8))
-        #expect(decoded == rows)
+        // Perplexities average as logs over the seeds; shares arithmetically.
+        #expect(abs(rows[0].testPerplexity - (gammaZero.testPerplexity * gammaZeroSeed2.testPerplexity).squareRoot()) < 1e-9 * rows[0].testPerplexity)
+        #expect(abs(rows[0].aboveReferenceP99 - (gammaZero.aboveReferenceP99 + gammaZeroSeed2.aboveReferenceP99) / 2) < 1e-12)
+        // Every metric of every row has an interval around its mean; test perplexity's is not a point.
+        for row in rows {
+            #expect(Set(row.intervals.keys) == Set(["testPerplexity", "p1", "p50", "p99", "belowReferenceP1", "aboveReferenceP99",
+                                                    "tailSurvivalTwoToTen", "tailSurvivalElevenToHundred", "unigramKL", "distinct2"]))
+            for (name, interval) in row.intervals {
+                #expect(interval.low <= interval.estimate && interval.estimate <= interval.high, "\(row.run) \(row.generation) \(name): \(interval)")
+            }
+            #expect(row.intervals["testPerplexity"].map { $0.low < $0.high && $0.method.hasPrefix("hierarchical bootstrap over 2 seeds") } == true)
+            #expect(row.intervals["distinct2"]?.method == "t over 2 seeds")
+        }
+        // The second run's changes from the first, generation by generation.
+        #expect(comparison.differences.map(\.generation) == [0, 1])
+        #expect(comparison.differences.allSatisfy { $0.run == "replace" && $0.baseline == "gamma" && $0.changes["testPerplexity"] != nil })
+        let text = comparison.text(runs: runs)
+        #expect(text.contains("gamma (2 seeds)") && text.contains("replace against gamma"), "\(text)")
+        #expect(text.contains("test ppl ratio") && text.contains("hierarchical bootstrap over 2 seeds and their sequences"))
+        let tsv = comparison.tsv.split(separator: "\n")
+        #expect(tsv.count == 1 + 5 + 2 && tsv[0].hasPrefix("kind\trun\tbaseline\tgeneration\tseeds\ttest_perplexity\ttest_perplexity_low"))
+        let decoded = try JSONDecoder().decode(RunDirectory.Comparison.self, from: Data(comparison.json().utf8))
+        #expect(decoded == comparison)
         let files = try RunDirectory.writeComparison(runs, to: "\(root)/comparison")
         #expect(files.count == 5)
         for file in files where file.hasSuffix(".svg") {

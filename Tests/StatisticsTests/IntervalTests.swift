@@ -156,8 +156,8 @@ struct NormalDraws {
         let one = HierarchicalBootstrap(groups: [groups[0]]).intervals([.percentile(50)])[0]
         #expect(one.method == "bootstrap over sequences only (one seed)" && one.std == nil)
         let shifted = groups.map { $0.map { $0 * 2 } }
-        let ratio = HierarchicalBootstrap.differences(HierarchicalBootstrap(groups: groups), HierarchicalBootstrap(groups: shifted),
-                                                      [(.geometricMean, .geometricMean)])[0]
+        let ratio = HierarchicalBootstrap(groups: shifted).replicates([.geometricMean])
+            .differences(from: HierarchicalBootstrap(groups: groups).replicates([.geometricMean]))[0]
         #expect(abs(ratio.estimate - 2) < 1e-9 && ratio.low < 2 && 2 < ratio.high && ratio.excludes(1))
     }
 }
