@@ -18,6 +18,17 @@ public struct HistogramChart: Sendable {
         }
     }
 
+    /// A vertical line at a value on the binned axis (e.g. the real data's p99), labelled.
+    public struct Marker: Sendable {
+        public var value: Double
+        public var label: String
+
+        public init(value: Double, label: String) {
+            self.value = value
+            self.label = label
+        }
+    }
+
     public var title: String
     public var xLabel: String
     public var lower: Double
@@ -25,6 +36,10 @@ public struct HistogramChart: Sendable {
     public var histograms: [Histogram]
     /// What the histograms count, for the overlay's y axis ("share of sequences").
     public var items = "sequences"
+    /// The bins are over log10 of the values: the axis is labelled with the values themselves
+    /// (1, 2, 5 × 10ᵏ), at their logs.
+    public var logarithmic = false
+    public var markers: [Marker] = []
 
     public init(title: String, xLabel: String, lower: Double, upper: Double, histograms: [Histogram]) {
         self.title = title
@@ -32,6 +47,27 @@ public struct HistogramChart: Sendable {
         self.lower = lower
         self.upper = upper
         self.histograms = histograms
+    }
+
+    /// Histograms of raw values on bins fitted to them: `bins` equal bins from a nice value at
+    /// or below the smallest to one at or above the largest (over log10 of the values when
+    /// `logarithmic`), so no value is clipped into an end bin. Values that are not finite (or not
+    /// positive, on a log axis) are left out.
+    public static func fitted(title: String, xLabel: String, sets: [(name: String, values: [Double], color: String, dashed: Bool)],
+                              bins: Int = 60, logarithmic: Bool = false) -> HistogramChart {
+        let transform = { (value: Double) in logarithmic ? log10(value) : value }
+        let usable = sets.map { $0.values.filter { $0.isFinite && (!logarithmic || $0 > 0) }.map(transform) }
+        let all = usable.flatMap { $0 }
+        let axis = AxisScale.linear(all.min() ?? 0, all.max() ?? 1, target: 10)
+        let width = (axis.upper - axis.lower) / Double(bins)
+        let histograms = zip(sets, usable).map { set, values in
+            var counts = [Int](repeating: 0, count: bins)
+            for value in values { counts[min(bins - 1, max(0, Int(((value - axis.lower) / width).rounded(.down))))] += 1 }
+            return Histogram(name: set.name, counts: counts, color: set.color, dashed: set.dashed)
+        }
+        var chart = HistogramChart(title: title, xLabel: xLabel, lower: axis.lower, upper: axis.upper, histograms: histograms)
+        chart.logarithmic = logarithmic
+        return chart
     }
 
     /// Shares per bin (counts ÷ total), so histograms of different sizes compare.
@@ -52,6 +88,16 @@ public struct HistogramChart: Sendable {
         lower + (upper - lower) * Double(bin) / Double(bins)
     }
 
+    /// The binned axis's ticks within `minX…maxX`, as (position on the binned axis, label).
+    func xTicks(_ minX: Double, _ maxX: Double) -> [(Double, String)] {
+        if logarithmic {
+            let axis = AxisScale.logarithmic(pow(10, minX), pow(10, maxX))
+            return axis.ticks.map { (log10($0), axis.label($0)) }.filter { $0.0 >= minX - 1e-9 && $0.0 <= maxX + 1e-9 }
+        }
+        let axis = AxisScale.linear(minX, maxX)
+        return axis.ticks.filter { $0 >= minX - 1e-9 && $0 <= maxX + 1e-9 }.map { ($0, axis.label($0)) }
+    }
+
     /// Step outlines on one axis: x = the binned value, y = share of `items`.
     public func renderOverlay(width: Double = 640, height: Double = 360) -> String {
         let frame = PlotFrame(width: width, height: height, left: 56, legend: histograms.map(\.name))
@@ -60,16 +106,21 @@ public struct HistogramChart: Sendable {
         let bins = histograms.first?.counts.count ?? 0
         let visible = visibleBins()
         let (minX, maxX) = (binEdge(visible.lowerBound, bins: bins), binEdge(visible.upperBound, bins: bins))
-        let maxShare = histograms.map { Self.shares($0.counts).max() ?? 0 }.max() ?? 1
+        let yAxis = AxisScale.linear(0, histograms.map { Self.shares($0.counts).max() ?? 0 }.max() ?? 1)
         func px(_ x: Double) -> Double { left + (x - minX) / max(maxX - minX, 1e-9) * plotWidth }
-        func py(_ share: Double) -> Double { top + plotHeight - share / max(maxShare, 1e-12) * plotHeight }
+        func py(_ share: Double) -> Double { top + plotHeight - yAxis.fraction(share) * plotHeight }
         frame.drawFrame(in: &svg, title: title, xLabel: xLabel, yLabel: "share of \(items)")
-        for tick in 0...4 {
-            let fraction = Double(tick) / 4
-            let x = left + fraction * plotWidth
-            svg.text(Format.fixed(minX + (maxX - minX) * fraction, digits: 2), x: x, y: top + plotHeight + 16, size: 10, anchor: "middle")
-            let y = top + plotHeight - fraction * plotHeight
-            svg.text(Format.fixed(maxShare * fraction, digits: 3), x: left - 6, y: y + 4, size: 10, anchor: "end")
+        for (x, label) in xTicks(minX, maxX) {
+            svg.line(x1: px(x), y1: top + plotHeight, x2: px(x), y2: top + plotHeight + 4, stroke: "#333")
+            svg.text(label, x: px(x), y: top + plotHeight + 16, size: 10, anchor: "middle")
+        }
+        for share in yAxis.ticks {
+            svg.line(x1: left - 4, y1: py(share), x2: left, y2: py(share), stroke: "#333")
+            svg.text(yAxis.label(share), x: left - 6, y: py(share) + 4, size: 10, anchor: "end")
+        }
+        for marker in markers where marker.value >= minX && marker.value <= maxX {
+            svg.line(x1: px(marker.value), y1: top, x2: px(marker.value), y2: top + plotHeight, stroke: "#888", dashed: true)
+            svg.text(marker.label, x: px(marker.value) + 3, y: top + 10, size: 10)
         }
         for (index, histogram) in histograms.enumerated() {
             let shares = Self.shares(histogram.counts)
@@ -96,6 +147,11 @@ public struct HistogramChart: Sendable {
         let (minX, maxX) = (binEdge(visible.lowerBound, bins: bins), binEdge(visible.upperBound, bins: bins))
         func px(_ x: Double) -> Double { left + (x - minX) / max(maxX - minX, 1e-9) * plotWidth }
         svg.text(title, x: 8, y: 20, size: 14)
+        let axisY = top + rowHeight * Double(histograms.count + 1) + 6
+        for marker in markers where marker.value >= minX && marker.value <= maxX {
+            svg.line(x1: px(marker.value), y1: top + rowHeight * 0.5, x2: px(marker.value), y2: axisY, stroke: "#888", dashed: true)
+            svg.text(marker.label, x: px(marker.value) + 3, y: top + rowHeight * 0.5 + 10, size: 10)
+        }
         for (index, histogram) in histograms.enumerated() {
             let shares = Self.shares(histogram.counts)
             let peak = max(shares.max() ?? 0, 1e-12)
@@ -111,11 +167,10 @@ public struct HistogramChart: Sendable {
             svg.polyline(points, stroke: histogram.color, width: 1.2, dashed: histogram.dashed)
             svg.text(histogram.name, x: left - 8, y: baseline - 2, size: 11, anchor: "end")
         }
-        let axisY = top + rowHeight * Double(histograms.count + 1) + 6
         svg.line(x1: left, y1: axisY, x2: left + plotWidth, y2: axisY, stroke: "#333")
-        for tick in 0...4 {
-            let fraction = Double(tick) / 4
-            svg.text(Format.fixed(minX + (maxX - minX) * fraction, digits: 2), x: left + fraction * plotWidth, y: axisY + 14, size: 10, anchor: "middle")
+        for (x, label) in xTicks(minX, maxX) {
+            svg.line(x1: px(x), y1: axisY, x2: px(x), y2: axisY + 4, stroke: "#333")
+            svg.text(label, x: px(x), y: axisY + 14, size: 10, anchor: "middle")
         }
         svg.text(xLabel, x: left + plotWidth / 2, y: height - 6, size: 12, anchor: "middle")
         return svg.render()

@@ -30,8 +30,8 @@ public struct SVGDocument: Sendable {
 
     static func number(_ value: Double) -> String { Format.fixed(value, digits: 2) }
 
-    public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1) {
-        elements.append("<line x1=\"\(Self.number(x1))\" y1=\"\(Self.number(y1))\" x2=\"\(Self.number(x2))\" y2=\"\(Self.number(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.number(width))\"/>")
+    public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, dashed: Bool = false) {
+        elements.append("<line x1=\"\(Self.number(x1))\" y1=\"\(Self.number(y1))\" x2=\"\(Self.number(x2))\" y2=\"\(Self.number(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.number(width))\"\(dashed ? " stroke-dasharray=\"4,3\"" : "")/>")
     }
 
     /// A data line; `class="mark"` identifies drawn data for checks.
@@ -126,41 +126,32 @@ public struct LineChart: Sendable {
         let frame = PlotFrame(width: width, height: height, left: 64, legend: series.map(\.name))
         var svg = SVGDocument(width: frame.width, height: frame.height)
         let (left, top, plotWidth, plotHeight) = (frame.left, frame.top, frame.plotWidth, frame.plotHeight)
-        func transform(_ y: Double) -> Double { logY ? log10(max(y, 1e-300)) : y }
         let xs = series.flatMap { $0.points.map(\.x) } + bands.flatMap { $0.points.map(\.x) }
         let ys = (series.flatMap { $0.points.map(\.y) } + bands.flatMap { $0.points.flatMap { [$0.lower, $0.upper] } })
-            .filter { $0.isFinite && (!logY || $0 > 0) }.map(transform)
-        var (minX, maxX) = (xs.min() ?? 0, xs.max() ?? 1)
-        var (minY, maxY) = (ys.min() ?? 0, ys.max() ?? 1)
-        if minX == maxX { minX -= 0.5; maxX += 0.5 }
-        if minY == maxY { minY -= 0.5; maxY += 0.5 }
-        let padding = (maxY - minY) * 0.05
-        minY -= padding
-        maxY += padding
-        func px(_ x: Double) -> Double { left + (x - minX) / (maxX - minX) * plotWidth }
-        func py(_ y: Double) -> Double { top + plotHeight - (transform(y) - minY) / (maxY - minY) * plotHeight }
+            .filter { $0.isFinite && (!logY || $0 > 0) }
+        let (minX, maxX) = (xs.min() ?? 0, xs.max() ?? 1)
+        let xAxis = AxisScale.linear(minX, maxX, target: integerX ? Int(min(10, max(1, maxX - minX))) : 5, whole: integerX)
+        let yAxis = logY ? AxisScale.logarithmic(ys.min() ?? 1, ys.max() ?? 10) : AxisScale.linear(ys.min() ?? 0, ys.max() ?? 1)
+        func px(_ x: Double) -> Double { left + xAxis.fraction(x) * plotWidth }
+        func py(_ y: Double) -> Double { top + plotHeight - yAxis.fraction(y) * plotHeight }
 
         frame.drawFrame(in: &svg, title: title, xLabel: xLabel, yLabel: yLabel + (logY ? " (log)" : ""))
-        for tick in 0...4 {
-            let fraction = Double(tick) / 4
-            let value = minY + (maxY - minY) * fraction
-            let y = top + plotHeight - fraction * plotHeight
+        for value in yAxis.ticks {
+            let y = py(value)
             svg.line(x1: left - 4, y1: y, x2: left, y2: y, stroke: "#333")
-            let label = logY ? pow(10, value) : value
-            svg.text(label < 1 && label > 0 ? Format.fixed(label, digits: label < 0.01 ? 4 : 3) : Format.compact(label),
-                     x: left - 6, y: y + 4, size: 10, anchor: "end")
+            svg.line(x1: left, y1: y, x2: left + plotWidth, y2: y, stroke: "#eee")
+            svg.text(yAxis.label(value), x: left - 6, y: y + 4, size: 10, anchor: "end")
         }
-        let xTicks: [Double] = integerX
-            ? stride(from: minX.rounded(.up), through: maxX, by: max(1, ((maxX - minX) / 10).rounded(.up))).map { $0 }
-            : (0...4).map { minX + (maxX - minX) * Double($0) / 4 }
-        for value in xTicks {
+        for value in xAxis.ticks {
             let x = px(value)
             svg.line(x1: x, y1: top + plotHeight, x2: x, y2: top + plotHeight + 4, stroke: "#333")
-            svg.text(integerX ? "\(Int(value))" : Format.compact(value), x: x, y: top + plotHeight + 16, size: 10, anchor: "middle")
+            svg.text(xAxis.label(value), x: x, y: top + plotHeight + 16, size: 10, anchor: "middle")
         }
         for band in bands where !band.points.isEmpty {
-            let upper = band.points.map { (px($0.x), py($0.upper)) }
-            let lower = band.points.reversed().map { (px($0.x), py($0.lower)) }
+            // On a log axis a band's non-positive end is drawn at the axis's foot.
+            let held = { (y: Double) in min(max(y.isFinite ? y : yAxis.lower, yAxis.lower), yAxis.upper) }
+            let upper = band.points.map { (px($0.x), py(held($0.upper))) }
+            let lower = band.points.reversed().map { (px($0.x), py(held($0.lower))) }
             svg.polygon(upper + lower, fill: band.color)
         }
         for (index, item) in series.enumerated() {

@@ -61,3 +61,43 @@ import Testing
         #expect(try ridgeline.nodes(forXPath: "//*[@class='mark']").count == 4) // a filled area and an outline each
     }
 }
+
+@Suite struct AxisScaleTests {
+    /// The ticks a report drew before (200, 348, 496, 644, 793) are now steps of 1, 2, 2.5 or 5 × 10ᵏ.
+    @Test func linearTicksStepByOneTwoTwoAndAHalfOrFive() {
+        let axis = AxisScale.linear(200, 793)
+        #expect(axis.ticks == [200, 400, 600, 800])
+        #expect(AxisScale.linear(200, 793, target: 8).ticks == [200, 300, 400, 500, 600, 700, 800])
+        #expect(axis.lower <= 200 && axis.upper >= 793)
+        #expect(AxisScale.linear(0, 1).ticks == [0, 0.2, 0.4, 0.6, 0.8, 1])
+        #expect(AxisScale.linear(0, 0.1).ticks.map(AxisScale.linear(0, 0.1).label) == ["0.00", "0.02", "0.04", "0.06", "0.08", "0.10"])
+        #expect(AxisScale.linear(0, 12.3).ticks == [0, 2.5, 5, 7.5, 10, 12.5])
+        #expect(AxisScale.linear(0, 12.3).label(7.5) == "7.5")
+        #expect(AxisScale.linear(0, 9, whole: true).ticks == [0, 2, 4, 6, 8, 10])
+        #expect(AxisScale.linear(-55_700, 339_683).ticks.allSatisfy { $0.truncatingRemainder(dividingBy: 50_000) == 0 })
+        #expect(AxisScale.linear(0, 300_000).label(250_000) == "250k")
+        for (low, high) in [(0.013, 0.71), (3.0, 3.0), (-2.0, 7), (1e-6, 3e-6), (17.0, 4_321)] {
+            let axis = AxisScale.linear(low, high)
+            let step = axis.ticks[1] - axis.ticks[0]
+            let mantissa = step / pow(10, log10(step).rounded(.down))
+            #expect([1, 2, 2.5, 5].contains { abs($0 - mantissa) < 1e-9 }, "\(low)…\(high): step \(step)")
+            #expect(axis.lower <= min(low, high) && axis.upper >= max(low, high))
+        }
+    }
+
+    @Test func logarithmicTicksAreOneTwoAndFiveTimesAPowerOfTen() {
+        let axis = AxisScale.logarithmic(64, 4_991)
+        #expect(axis.ticks == [50, 100, 200, 500, 1000, 2000, 5000])
+        #expect(axis.ticks.map(axis.label) == ["50", "100", "200", "500", "1k", "2k", "5k"])
+        let wide = AxisScale.logarithmic(2_865, 339_683)
+        #expect(wide.ticks == [2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000])
+        let huge = AxisScale.logarithmic(0.01, 1e7)
+        #expect(huge.ticks == [0.01, 0.1, 1, 10, 100, 1000, 10_000, 100_000, 1e6, 1e7])
+        #expect(huge.label(0.01) == "0.01" && huge.label(1e6) == "1M")
+        #expect(abs(axis.fraction(axis.lower)) < 1e-12 && abs(axis.fraction(axis.upper) - 1) < 1e-12)
+        // Less than a decade: every whole mantissa, then a linear step.
+        #expect(AxisScale.logarithmic(16, 35).ticks == [15, 20, 25, 30, 35])
+        #expect(AxisScale.logarithmic(12, 95).ticks == [10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
+        #expect(AxisScale.logarithmic(21, 27).ticks == [20, 22, 24, 26, 28])
+    }
+}
