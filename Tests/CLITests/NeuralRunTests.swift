@@ -23,6 +23,9 @@ import TestSupport
         #expect(compared.status == 0, "\(compared.error)")
         let runs = Set(compared.output.split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false)[1] })
         #expect(runs == ["tiny", "tiny-gpt2"], "\(compared.output)")
+        // One seed: the per-sequence figures' intervals are over sequences only, and say so.
+        let oneSeed = compared.output.split(separator: "\n").filter { $0.hasPrefix("run\ttiny-gpt2\t") }
+        #expect(!oneSeed.isEmpty && oneSeed.allSatisfy { $0.contains("\tbootstrap over sequences only (one seed)\t") })
         let report = try Collapse.run(["report", "\(root)/threads-2/tiny-gpt2"])
         #expect(report.status == 0, "\(report.error)")
         let html = try String(contentsOfFile: "\(root)/threads-2/tiny-gpt2/report.html", encoding: .utf8)

@@ -21,6 +21,14 @@ struct ReportRenderingTests {
         let report = try Collapse.run(["report", "\(root)/tiny"])
         #expect(report.status == 0, "\(report.error)")
         let page = "file://\(root)/tiny/report.html"
+        let html = try String(contentsOfFile: "\(root)/tiny/report.html", encoding: .utf8)
+        #expect(expectNiceTicks(in: html, "run report") == 9)
+        #expect(html.contains(">real p1</text>") && html.contains(">real p99</text>"))
+        let compared = try Collapse.run(["compare", "\(root)/tiny", "--out", "\(root)/compared"])
+        #expect(compared.status == 0, "\(compared.error)")
+        for chart in ["test-perplexity.svg", "tail-survival.svg", "final-histograms.svg"] {
+            #expect(expectNiceTicks(in: try String(contentsOfFile: "\(root)/compared/\(chart)", encoding: .utf8), chart) >= 2)
+        }
 
         let dom = try runChromium(["--dump-dom", page])
         #expect(dom.status == 0)

@@ -18,6 +18,7 @@ import TestSupport
             for file in files + ["report.html"] { #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(out)/\(file)") }
             let report = try String(contentsOfFile: "\(out)/report.html", encoding: .utf8)
             #expect(report.contains("<svg") && report.hasPrefix("<!DOCTYPE html>"))
+            #expect(expectNiceTicks(in: report, "theory \(arguments[0])") >= 2)
         }
         let table = try String(contentsOfFile: "\(root)/gaussian/gaussian.tsv", encoding: .utf8)
         #expect(table.split(separator: "\n").count == 11 && table.hasPrefix("generation\tsample_variance"))

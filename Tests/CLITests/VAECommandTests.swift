@@ -72,5 +72,6 @@ func writeDigitsCSV(_ path: String, count: Int) throws {
         let table = try String(contentsOfFile: "\(root)/run/metrics.tsv", encoding: .utf8).split(separator: "\n")
         #expect(table.count == 1 + 3) // header, the real digits, 2 generations
         #expect(table[3].split(separator: "\t")[2...3] == ["1797", "180"]) // 10 % of 1,797 real, rounded
+        #expect(expectNiceTicks(in: try String(contentsOfFile: "\(root)/run/report.html", encoding: .utf8), "VAE report") >= 4)
     }
 }
