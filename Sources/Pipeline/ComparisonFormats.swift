@@ -24,7 +24,8 @@ extension RunDirectory.Comparison {
             guard let first = mine.first else { continue }
             var table = TextTable(header: ["gen"] + shown.map(\.label))
             for row in mine { table.append(["\(row.generation)"] + shown.map { Self.shown(row.intervals[$0.name], digits: Self.digits($0)) }) }
-            text += "\n\(run) (\(first.seeds) seed\(first.seeds == 1 ? "" : "s"))\n" + table.render() + methods(first.intervals, shown)
+            text += "\n\(run) (\(first.seeds) seed\(first.seeds == 1 ? "" : "s"))\n" + table.render()
+                + Self.methods(mine.map { ($0.generation, $0.intervals) }, shown)
         }
         for baseline in Set(differences.map(\.baseline)).sorted() {
             for run in Array(Set(differences.filter { $0.baseline == baseline }.map(\.run))).sorted() {
@@ -38,20 +39,31 @@ extension RunDirectory.Comparison {
                     })
                 }
                 text += "\n\(run) against \(baseline): ratios for perplexities, differences otherwise; * where the 95 % interval excludes no change\n"
-                    + table.render() + methods(mine.first?.changes ?? [:], shown)
+                    + table.render() + Self.methods(mine.map { ($0.generation, $0.changes) }, shown)
             }
         }
         return text
     }
 
-    /// One line per distinct method among the shown metrics.
-    private func methods(_ intervals: [String: Interval], _ metrics: [ComparedMetric]) -> String {
-        var byMethod: [(String, [String])] = []
+    /// One line per way an interval was computed: the metrics it applies to and, unless it
+    /// holds for every generation, which ones.
+    static func methods(_ generations: [(generation: Int, intervals: [String: Interval])], _ metrics: [ComparedMetric]) -> String {
+        var groups: [(method: String, generations: [Int], labels: [String])] = []
         for metric in metrics {
-            guard let method = intervals[metric.name]?.method else { continue }
-            if let index = byMethod.firstIndex(where: { $0.0 == method }) { byMethod[index].1.append(metric.label) } else { byMethod.append((method, [metric.label])) }
+            var byMethod: [(method: String, generations: [Int])] = []
+            for (generation, intervals) in generations {
+                guard let method = intervals[metric.name]?.method else { continue }
+                if let index = byMethod.firstIndex(where: { $0.method == method }) { byMethod[index].generations.append(generation) } else { byMethod.append((method, [generation])) }
+            }
+            for (method, used) in byMethod {
+                if let index = groups.firstIndex(where: { $0.method == method && $0.generations == used }) { groups[index].labels.append(metric.label) } else { groups.append((method, used, [metric.label])) }
+            }
         }
-        return byMethod.map { "  \($0.1.joined(separator: ", ")): \($0.0)\n" }.joined()
+        let all = generations.map(\.generation)
+        return groups.map { group in
+            let when = group.generations == all ? "" : " (generation\(group.generations.count == 1 ? "" : "s") \(group.generations.map(String.init).joined(separator: ", ")))"
+            return "  \(group.labels.joined(separator: ", "))\(when): \(group.method)\n"
+        }.joined()
     }
 
     /// One line per run and generation, then one per difference (`kind` tells them apart):

@@ -46,8 +46,8 @@ extension RunDirectory {
 
     /// Rows of every run and generation that at least one seed finished, and the changes of
     /// every run after the first from the first.
-    /// - Complexity: per run and generation, a hierarchical bootstrap over its seeds'
-    ///   per-sequence tables: O(replicates × sequences).
+    /// - Complexity: O(seeds) per metric and generation; for a generation only one seed
+    ///   finished, a bootstrap of its per-sequence tables, O(replicates × sequences).
     public static func comparison(of runs: [RunDirectory]) throws -> Comparison {
         let compared = try runs.map { try $0.comparedGenerations() }
         var differences: [ComparisonDifference] = []
@@ -73,13 +73,12 @@ extension RunDirectory {
                 }
                 return reference
             }
-            var tables: [ComparedMetric.Table: [[Double]]] = [:]
-            for (table, file) in [(ComparedMetric.Table.test, "test-perplexity.tsv"), (.generated, "sequence-perplexity.tsv")] {
-                let read = try seeds.compactMap { try sequenceValues("seed-\($0.seed)/gen-\(k)/\(file)") }.filter { !$0.isEmpty }
-                if read.count == seeds.count { tables[table] = read }
-            }
+            let tests = try seeds.compactMap { try sequenceValues("seed-\($0.seed)/gen-\(k)/test-perplexity.tsv") }
+            // Seeds whose corpora are the same (an n-gram's generation 0) are one sample, not several.
+            let generated = seeds.allSatisfy { $0.metrics[k].generated == seeds[0].metrics[k].generated }
+                ? try sequenceValues("seed-\(seeds[0].seed)/gen-\(k)/sequence-perplexity.tsv") : nil
             return ComparedGeneration(run: configuration.name, generation: k, metrics: seeds.map { $0.metrics[k] }, references: references,
-                                      tables: tables)
+                                      testTables: tests.count == seeds.count ? tests : nil, generatedTable: generated)
         }
     }
 
@@ -93,25 +92,40 @@ extension RunDirectory {
     }
 }
 
-/// One run's generation as compared: its seeds' metrics and, where the per-sequence tables
-/// are there, the bootstrap replicates of the metrics drawn from them.
+/// One run's generation as compared: its seeds' metrics, the test blocks' log perplexities
+/// averaged over the seeds, and — where the seeds' corpora are one sample (one seed, or seeds
+/// that wrote the same corpus) — the bootstrap of that sample's per-sequence figures.
+///
+/// Intervals: test perplexity's carries two independent parts, the spread of the seeds (t over
+/// them) and the sampling of the real test blocks all seeds share (the variance of their mean
+/// log perplexity); another figure of the generated sequences is t over the seeds, each value
+/// taken from all its seed's sequences, since each seed writes a sample of its own and its
+/// value's spread already holds that sampling; one sample is bootstrapped over its sequences.
+/// The hierarchical bootstrap (seeds, then sequences) is not used here: the Statistics tests
+/// measure it missing the truth far more than 1 time in 20 with two or three seeds.
 struct ComparedGeneration {
     let run: String
     let generation: Int
     let metrics: [GenerationMetrics]
-    /// Per table: its metrics' names and their replicates.
-    let replicates: [ComparedMetric.Table: (names: [String], draws: HierarchicalBootstrap.Replicates)]
+    /// Per real test block, the mean over seeds of its log perplexity (nil for runs whose
+    /// evaluations wrote no test table).
+    let testBlockLogs: [Double]?
+    /// Bootstrap replicates of the generated sequences' figures, when the seeds are one sample.
+    let replicates: (names: [String], draws: HierarchicalBootstrap.Replicates)?
 
-    init(run: String, generation: Int, metrics: [GenerationMetrics], references: [PercentileSummary], tables: [ComparedMetric.Table: [[Double]]]) {
+    init(run: String, generation: Int, metrics: [GenerationMetrics], references: [PercentileSummary], testTables: [[Double]]?,
+         generatedTable: [Double]?) {
         (self.run, self.generation, self.metrics) = (run, generation, metrics)
-        var replicates: [ComparedMetric.Table: (names: [String], draws: HierarchicalBootstrap.Replicates)] = [:]
-        for (table, groups) in tables {
-            let chosen = ComparedMetric.all.filter { $0.sequences?.table == table }
-            let seed = XXHash64.hash(Array("\(run)|\(generation)|\(table)".utf8))
-            let bootstrap = HierarchicalBootstrap(groups: groups, replicates: RunDirectory.comparisonReplicates, seed: seed)
-            replicates[table] = (chosen.map(\.name), bootstrap.replicates(chosen.compactMap { $0.sequences?.statistic.statistic(references: references) }))
+        testBlockLogs = testTables.flatMap { tables in
+            guard let count = tables.first?.count, count > 1, tables.allSatisfy({ $0.count == count }) else { return nil }
+            return (0..<count).map { block in tables.reduce(0) { $0 + log($1[block]) } / Double(tables.count) }
         }
-        self.replicates = replicates
+        replicates = generatedTable.map { values in
+            let chosen = ComparedMetric.all.filter { $0.sequences?.table == .generated }
+            let bootstrap = HierarchicalBootstrap(groups: [values], replicates: RunDirectory.comparisonReplicates,
+                                                  seed: XXHash64.hash(Array("\(run)|\(generation)".utf8)))
+            return (chosen.map(\.name), bootstrap.replicates(chosen.compactMap { $0.sequences?.statistic.statistic(references: [references[0]]) }))
+        }
     }
 
     /// Each metric's per-seed values; nil when a seed lacks it.
@@ -120,31 +134,93 @@ struct ComparedGeneration {
         return values.count == metrics.count ? values : nil
     }
 
-    /// Each metric's interval: from the bootstrap of its table when there is one, else over seeds.
+    /// Whether the seeds are one sample: a single seed, or seeds that wrote the same corpus.
+    var oneSample: Bool { metrics.count == 1 || replicates != nil }
+
+    var sampleNote: String { metrics.count == 1 ? "one seed" : "the \(metrics.count) seeds wrote the same corpus" }
+
+    /// The test blocks' part of the variance of the mean log test perplexity.
+    var testBlockPart: (variance: Double, freedom: Double)? {
+        testBlockLogs.map { (pow(Descriptive.standardDeviation($0), 2) / Double($0.count), Double($0.count - 1)) }
+    }
+
+    /// A metric's mean with the parts of its estimate's variance; nil where none can be had.
+    func meanEstimate(_ metric: ComparedMetric, blocks: Bool = true) -> (estimate: SeedInterval.MeanEstimate, method: String)? {
+        guard let values = perSeed(metric) else { return nil }
+        let center = Descriptive.mean(values.map(metric.scale.transformed))
+        let seedPart = values.count > 1 && !(oneSample && metric.sequences?.table != .test)
+            ? SeedInterval.MeanEstimate(seeds: values, scale: metric.scale)?.parts ?? [] : []
+        let seeds = seedPart.isEmpty ? nil : "t over \(values.count) seeds"
+        switch metric.sequences?.table {
+        case .test?:
+            guard let part = testBlockPart else { return seeds.map { (SeedInterval.MeanEstimate(center: center, parts: seedPart), $0) } }
+            let tested = "the \(testBlockLogs?.count ?? 0) test blocks"
+            return (SeedInterval.MeanEstimate(center: center, parts: seedPart + (blocks ? [part] : [])),
+                    seeds.map { "\($0) and \(tested)" } ?? "t over \(tested) only (one seed)")
+        case .generated?:
+            if let replicates, let index = replicates.names.firstIndex(of: metric.name) {
+                return (SeedInterval.MeanEstimate(center: center, standardError: replicates.draws.standardError(index), freedom: 1e6),
+                        "bootstrap over sequences only (\(sampleNote))")
+            }
+            return seeds.map { (SeedInterval.MeanEstimate(center: center, parts: seedPart), $0) }
+        case nil:
+            return seeds.map { (SeedInterval.MeanEstimate(center: center, parts: seedPart), $0) }
+        }
+    }
+
+    /// Each metric's 95 % interval (see the type's note); a point where none can be had, saying why.
     var intervals: [String: Interval] {
         var result: [String: Interval] = [:]
         for metric in ComparedMetric.all {
-            if let table = metric.sequences?.table, let drawn = replicates[table], let index = drawn.names.firstIndex(of: metric.name) {
-                result[metric.name] = drawn.draws.intervals()[index]
-            } else if let values = perSeed(metric) {
-                result[metric.name] = SeedInterval.mean(values, scale: metric.scale)
+            guard let values = perSeed(metric) else { continue }
+            let deviation = values.count > 1 ? Descriptive.standardDeviation(values) : nil
+            if metric.sequences?.table == .generated, let replicates, let index = replicates.names.firstIndex(of: metric.name) {
+                var interval = replicates.draws.intervals()[index]
+                interval.method = "bootstrap over sequences only (\(sampleNote))"
+                interval.std = deviation
+                result[metric.name] = interval
+            } else if let (estimate, method) = meanEstimate(metric) {
+                var interval = estimate.interval(scale: metric.scale, method: method)
+                interval.std = deviation
+                result[metric.name] = interval
+            } else {
+                let reason = metric.sequences == nil ? "\(sampleNote), and a whole-corpus measure" : "\(sampleNote), and no per-block test table (a run of an earlier version)"
+                result[metric.name] = .unavailable(metric.scale.mean(values), std: deviation, because: reason)
             }
         }
         return result
     }
 
-    /// Each metric's change from `baseline`'s with its interval.
+    /// Each metric's change from `baseline`'s with its interval: from both means' variance parts
+    /// (test perplexity paired over the test blocks both runs score); between two single
+    /// samples, the percentile interval of their bootstraps' changes.
     func changes(from baseline: ComparedGeneration) -> [String: Interval] {
         var result: [String: Interval] = [:]
         for metric in ComparedMetric.all {
-            if let table = metric.sequences?.table, let after = replicates[table], let before = baseline.replicates[table],
-               let index = after.names.firstIndex(of: metric.name) {
-                result[metric.name] = after.draws.differences(from: before.draws)[index]
-            } else if let after = perSeed(metric), let before = baseline.perSeed(metric) {
+            guard let after = perSeed(metric), let before = baseline.perSeed(metric) else { continue }
+            if metric.sequences?.table == .generated, let mine = replicates, let theirs = baseline.replicates,
+               let index = mine.names.firstIndex(of: metric.name) {
+                var change = mine.draws.differences(from: theirs.draws)[index]
+                change.method = "\(metric.scale == .logarithmic ? "ratio" : "difference") of independent bootstraps over sequences (\(sampleNote), against \(baseline.sampleNote))"
+                result[metric.name] = change
+                continue
+            }
+            let paired = metric.sequences?.table == .test ? pairedTestPart(against: baseline) : nil
+            if let a = baseline.meanEstimate(metric, blocks: paired == nil), let b = meanEstimate(metric, blocks: paired == nil) {
+                result[metric.name] = SeedInterval.difference(a.estimate, b.estimate, shared: paired.map { [$0] } ?? [], scale: metric.scale,
+                                                              method: "Welch t (\(b.method), against \(a.method))" + (paired == nil ? "" : ", paired over the test blocks"))
+            } else {
                 result[metric.name] = SeedInterval.difference(before, after, scale: metric.scale)
             }
         }
         return result
+    }
+
+    /// The variance of the mean change in log perplexity over the test blocks both runs scored.
+    func pairedTestPart(against baseline: ComparedGeneration) -> (variance: Double, freedom: Double)? {
+        guard let mine = testBlockLogs, let theirs = baseline.testBlockLogs, mine.count == theirs.count else { return nil }
+        let changes = zip(mine, theirs).map { $0 - $1 }
+        return (pow(Descriptive.standardDeviation(changes), 2) / Double(changes.count), Double(changes.count - 1))
     }
 
     var row: RunDirectory.ComparisonRow {

@@ -13,6 +13,11 @@ import Storage
 /// statistic of a replicate (percentiles, shares past thresholds, the geometric mean) comes
 /// from one pass over the counts, without sorting. Replicates are drawn in fixed chunks with
 /// seeds of their own: the result is the same at every thread count.
+///
+/// Measured on simulated seeds (the tests): with 20 seeds its percentile interval covers about
+/// 95 %; with two or three seeds that differ it covers far less (about 70 and 80 %), and where
+/// the seeds differ only by their sampling it covers more (resampling the sequences again
+/// counts that noise twice). With one seed it is the plain bootstrap over sequences.
 public struct HierarchicalBootstrap: Sendable {
     /// A per-seed statistic of per-sequence values.
     public enum Statistic: Sendable, Equatable {
@@ -79,8 +84,8 @@ public struct HierarchicalBootstrap: Sendable {
             estimates.indices.map { percentileInterval(estimate: estimates[$0], draws: draws[$0], std: deviations[$0], method: method) }
         }
 
-        /// The 95 % interval of each statistic's change from `baseline`'s: the ratio for a
-        /// logarithmic one, the difference otherwise (the two resampled independently).
+        /// The 95 % percentile interval of each statistic's change from `baseline`'s: the ratio
+        /// for a logarithmic one, the difference otherwise (the two resampled independently).
         public func differences(from baseline: Replicates) -> [Interval] {
             estimates.indices.map { index in
                 let ratio = scales[index] == .logarithmic
@@ -89,6 +94,13 @@ public struct HierarchicalBootstrap: Sendable {
                                           draws: zip(baseline.draws[index], draws[index]).map(change), std: nil,
                                           method: "\(ratio ? "ratio" : "difference") of independent bootstraps (\(method); \(baseline.method))")
             }
+        }
+
+        /// The standard deviation of statistic `index`'s replicates on its averaging scale: the
+        /// standard error of its estimate.
+        public func standardError(_ index: Int) -> Double {
+            let values = draws[index].map(scales[index].transformed).filter(\.isFinite)
+            return values.count > 1 ? Descriptive.standardDeviation(values) : .nan
         }
     }
 
@@ -107,7 +119,8 @@ public struct HierarchicalBootstrap: Sendable {
     }
 
     var method: String {
-        groups.count == 1 ? "bootstrap over sequences only (one seed)" : "hierarchical bootstrap over \(groups.count) seeds and their sequences"
+        guard groups.count > 1 else { return "bootstrap over sequences only (one seed)" }
+        return "hierarchical bootstrap over \(groups.count) seeds and their sequences"
     }
 }
 

@@ -106,15 +106,22 @@ func artifacts(_ directory: String) throws -> [String: [UInt8]] {
             for (name, interval) in row.intervals {
                 #expect(interval.low <= interval.estimate && interval.estimate <= interval.high, "\(row.run) \(row.generation) \(name): \(interval)")
             }
-            #expect(row.intervals["testPerplexity"].map { $0.low < $0.high && $0.method.hasPrefix("hierarchical bootstrap over 2 seeds") } == true)
-            #expect(row.intervals["distinct2"]?.method == "t over 2 seeds")
+            #expect(row.intervals["testPerplexity"].map { $0.low < $0.high && $0.method.hasPrefix("t over 2 seeds and the ") } == true,
+                    "\(row.intervals["testPerplexity"].map { "\($0)" } ?? "")")
+        }
+        // Generation 0's two n-gram seeds are one model and one corpus: one sample, said so.
+        #expect(rows[0].intervals["p99"]?.method == "bootstrap over sequences only (the 2 seeds wrote the same corpus)")
+        #expect(rows[0].intervals["distinct2"]?.method == "none: the 2 seeds wrote the same corpus, and a whole-corpus measure")
+        // Real-fraction draws each seed's real blocks from the seed: the later generations differ.
+        for row in rows where row.generation > 0 && row.run == "gamma" {
+            #expect(row.intervals["p99"]?.method == "t over 2 seeds" && row.intervals["distinct2"]?.method == "t over 2 seeds")
         }
         // The second run's changes from the first, generation by generation.
         #expect(comparison.differences.map(\.generation) == [0, 1])
         #expect(comparison.differences.allSatisfy { $0.run == "replace" && $0.baseline == "gamma" && $0.changes["testPerplexity"] != nil })
         let text = comparison.text(runs: runs)
         #expect(text.contains("gamma (2 seeds)") && text.contains("replace against gamma"), "\(text)")
-        #expect(text.contains("test ppl ratio") && text.contains("hierarchical bootstrap over 2 seeds and their sequences"))
+        #expect(text.contains("test ppl ratio") && text.contains("(generations 1, 2): t over 2 seeds") && text.contains("paired over the test blocks"), "\(text)")
         let tsv = comparison.tsv.split(separator: "\n")
         #expect(tsv.count == 1 + 5 + 2 && tsv[0].hasPrefix("kind\trun\tbaseline\tgeneration\tseeds\ttest_perplexity\ttest_perplexity_low"))
         let decoded = try JSONDecoder().decode(RunDirectory.Comparison.self, from: Data(comparison.json().utf8))

@@ -65,6 +65,26 @@ struct NormalDraws {
         #expect(abs(share - 0.95) < 3 * error, "coverage \(share)")
     }
 
+    /// Test perplexity's two parts: three seeds that differ, scored on the same 200 test blocks
+    /// that differ too (value = μ + seed + block + noise). The interval from the seeds' spread and
+    /// the blocks' covers μ about 95 % of the time.
+    @Test func seedAndSharedBlockPartsTogetherCoverNinetyFivePercent() {
+        var normal = NormalDraws(seed: 31)
+        let trials = 1500, blocks = 200
+        let covered = (0..<trials).count { _ in
+            let seedEffects = normal.sample(3, deviation: 0.3), blockEffects = normal.sample(blocks, deviation: 1)
+            let values = seedEffects.map { seed in blockEffects.map { 4 + seed + $0 + normal.next(deviation: 0.5) } }
+            let seedMeans = values.map(Descriptive.mean)
+            let blockMeans = (0..<blocks).map { block in values.reduce(0) { $0 + $1[block] } / 3 }
+            guard var estimate = SeedInterval.MeanEstimate(seeds: seedMeans, scale: .linear) else { return false }
+            estimate.parts.append((pow(Descriptive.standardDeviation(blockMeans), 2) / Double(blocks), Double(blocks - 1)))
+            let interval = estimate.interval(scale: .linear, method: "")
+            return interval.low <= 4 && 4 <= interval.high
+        }
+        let share = Double(covered) / Double(trials), error = (0.95 * 0.05 / Double(trials)).squareRoot()
+        #expect(share > 0.95 - 3 * error && share < 0.95 + 4 * error, "coverage \(share)")
+    }
+
     @Test func theWelchDifferenceOfTwoRunsIsARatioForPerplexities() {
         let a = [100.0, 110, 105], b = [200.0, 230, 210]
         let difference = SeedInterval.difference(a, b, scale: .logarithmic)
