@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
         .target(name: "Evaluation", dependencies: ["LanguageModeling", "Statistics", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["Settings", "Statistics", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "ModelFamilies", "Reporting", "Storage", "Tokenization"]),
+        // A grid of runs (families × regimes × seeds) and its results, the paper's figures side by side.
+        .target(name: "Study", dependencies: ["Pipeline", "Statistics", "Evaluation", "CorpusStore", "LanguageModeling", "Reporting", "Settings", "Storage", "Tokenization"]),
         // Runs as Slurm jobs: the pipeline's steps submitted with their dependencies, watched and recorded.
         .target(name: "Cluster", dependencies: ["Pipeline", "Reporting", "Settings", "Storage"]),
         // The paper's closed-form experiments: discrete, Gaussian and mixture fitting, with their theory.
@@ -54,7 +56,7 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["Storage", "Tokenization", "CorpusStore", "NGram", "GPT2", "NeuralNetworks", "LanguageModeling", "ModelFamilies", "Decoding", "Reporting"],
                 exclude: ["Reference"]),
         .executableTarget(name: "CollapseCLI", dependencies: [
-            "CMalloc", "Settings", "Benchmarks", "Pipeline", "Cluster", "Theory", "VAE", "ModelFamilies", "GPT2", "NeuralNetworks", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
+            "CMalloc", "Settings", "Benchmarks", "Pipeline", "Study", "Cluster", "Theory", "VAE", "ModelFamilies", "GPT2", "NeuralNetworks", "Decoding", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Reporting", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

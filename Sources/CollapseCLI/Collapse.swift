@@ -8,7 +8,7 @@ struct Collapse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collapse",
         abstract: "A lab for model collapse: language models trained on their predecessors' text.",
-        subcommands: [CorpusCommand.self, NGramCommand.self, GPT2Command.self, GenerateCommand.self, MergeCommand.self, RunCommand.self, RunStepCommand.self, TheoryCommand.self, VAECommand.self, SamplesCommand.self, CompareCommand.self, ReportCommand.self, MetricsCommand.self, BenchCommand.self])
+        subcommands: [CorpusCommand.self, NGramCommand.self, GPT2Command.self, GenerateCommand.self, MergeCommand.self, RunCommand.self, RunStepCommand.self, StudyCommand.self, TheoryCommand.self, VAECommand.self, SamplesCommand.self, CompareCommand.self, ReportCommand.self, MetricsCommand.self, BenchCommand.self])
 
     static func main() {
         BLAS.useCallingThreadOnly()

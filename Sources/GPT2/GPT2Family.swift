@@ -9,7 +9,10 @@ import Tokenization
 /// `"model": {"family": "gpt2", "layers": 2, "width": 128, "heads": 2, "context": 128, …}`.
 /// Every generation trains for `epochs` passes over its blocks and keeps the epoch whose loss on
 /// the real validation blocks is lowest; `init` chooses its starting weights: `scratch` (GPT-2's
-/// initialization), `generation0` (fine-tune generation 0's weights) or `previous`.
+/// initialization), `generation0` (fine-tune generation 0's weights), `previous`, or `base`
+/// (fine-tune the model file `base` names, whose XXH64 `baseChecksum` gives: every generation,
+/// generation 0 included, starts from the same pre-trained weights, as the paper's runs each
+/// fine-tune OPT-125m).
 public struct GPT2Family: ModelFamily {
     public init() {}
 
@@ -19,7 +22,7 @@ public struct GPT2Family: ModelFamily {
 
     /// Where each generation's training starts.
     public enum InitialWeights: String, CaseIterable, Sendable {
-        case scratch, generation0, previous
+        case scratch, generation0, previous, base
     }
 
     /// A model section's settings, typed.
@@ -27,6 +30,13 @@ public struct GPT2Family: ModelFamily {
         var layers = 2, width = 128, heads = 2, context = 128
         var training = TrainingSettings()
         var initial = InitialWeights.scratch
+        /// With `initial == .base`: the model file and its XXH64.
+        var base: (path: String, checksum: String)?
+
+        static func == (a: Settings, b: Settings) -> Bool {
+            a.layers == b.layers && a.width == b.width && a.heads == b.heads && a.context == b.context && a.training == b.training
+                && a.initial == b.initial && a.base?.path == b.base?.path && a.base?.checksum == b.base?.checksum
+        }
 
         func configuration(vocabularySize: Int) -> GPT2Configuration {
             GPT2Configuration(layers: layers, width: width, heads: heads, context: context, vocabularySize: vocabularySize)
@@ -35,12 +45,17 @@ public struct GPT2Family: ModelFamily {
         var json: JSONValue {
             func number(_ value: Int) -> JSONValue { .number("\(value)") }
             func number(_ value: Double) -> JSONValue { .number("\(value)") }
-            return .object([
+            var members: [String: JSONValue] = [
                 "family": .string("gpt2"), "layers": number(layers), "width": number(width), "heads": number(heads), "context": number(context),
                 "batchSize": number(training.batchSize), "learningRate": number(training.learningRate), "warmupSteps": number(training.warmupSteps),
                 "floorRatio": number(training.floorRatio), "weightDecay": number(training.weightDecay), "clip": number(training.clip),
                 "epochs": number(training.epochs), "init": .string(initial.rawValue),
-            ])
+            ]
+            if let base {
+                members["base"] = .string(base.path)
+                members["baseChecksum"] = .string(base.checksum)
+            }
+            return .object(members)
         }
     }
 
@@ -61,6 +76,14 @@ public struct GPT2Family: ModelFamily {
         try real("clip", GPT2Limits.clip, &settings.training.clip)
         try integer("epochs", GPT2Limits.epochs, &settings.training.epochs)
         if section.has("init") { settings.initial = try section.choice("init", InitialWeights.self) }
+        if settings.initial == .base {
+            guard section.has("base"), section.has("baseChecksum") else {
+                throw section.failure("model.init base needs model.base (the model file to start from) and model.baseChecksum (its XXH64)")
+            }
+            settings.base = (try section.string("base"), try section.string("baseChecksum"))
+        } else if section.has("base") || section.has("baseChecksum") {
+            throw section.failure("model.base and model.baseChecksum apply only to model.init base")
+        }
         guard settings.width % settings.heads == 0 else {
             throw section.failure("model.width \(settings.width) must be a multiple of model.heads \(settings.heads)")
         }
@@ -100,7 +123,14 @@ public struct GPT2Family: ModelFamily {
         let configuration = settings.configuration(vocabularySize: request.vocabulary.count)
         useThreads(request.threads)
         var initial: TensorBuffer<Float>?
-        if settings.initial != .scratch, let earlier = try request.earlierModel(settings.initial == .previous ? .previous : .generationZero) {
+        if let base = settings.base {
+            guard FileSystem.exists(base.path), try fileChecksum(base.path) == base.checksum else {
+                throw CollapseError("not the base model the run was configured with (missing, or its XXH64 is not \(base.checksum))", path: base.path)
+            }
+            let model = try GPT2LanguageModel.load(from: base.path, vocabulary: request.vocabulary)
+            guard model.configuration == configuration else { throw CollapseError("the base model is not of the configured shape", path: base.path) }
+            initial = model.parameters
+        } else if settings.initial != .scratch, let earlier = try request.earlierModel(settings.initial == .previous ? .previous : .generationZero) {
             guard let model = earlier as? GPT2LanguageModel, model.configuration == configuration else {
                 throw CollapseError("the model to start from is not a GPT-2 model of the configured shape")
             }

@@ -29,6 +29,9 @@ extension GPT2LanguageModel: LanguageModel {
         return exponentials.map { $0 / sum }
     }
 
+    /// Sequences are scored `scoringBatch` at a time from the first.
+    public var scoringAlignment: Int { Self.scoringBatch }
+
     /// A transformer has no `</s>` to predict: sentence perplexity is an n-gram figure.
     public var scoresSentences: Bool { false }
 

@@ -25,6 +25,11 @@ public protocol LanguageModel: Sendable {
     ///   are not finite (weights that overflow): never a NaN in the result.
     func score(_ sequences: TrainingSequences, mode: SequenceMode) throws -> [SequenceScore]
 
+    /// A sequence's score is the same wherever it is scored as long as its index in the list
+    /// scored is the same modulo this (a transformer scores in batches whose matrix products
+    /// round by a row's position); 1 for a model whose scores never depend on it.
+    var scoringAlignment: Int { get }
+
     /// Whether `score(_:mode: .sentence)` is meaningful (a model that knows `</s>`).
     var scoresSentences: Bool { get }
 
@@ -38,6 +43,10 @@ public protocol LanguageModel: Sendable {
     var contextLimit: Int? { get }
 
     func save(to path: String) throws
+}
+
+extension LanguageModel {
+    public var scoringAlignment: Int { 1 }
 }
 
 /// Many decoding rows advanced one token at a time, in lockstep, so that a model can batch each

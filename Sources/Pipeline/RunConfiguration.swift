@@ -71,7 +71,12 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
     /// Reads and checks a configuration before anything is touched; every problem is one line
     /// naming the file and the key.
     public static func load(from path: String, registry: FamilyRegistry = .standard) throws -> RunConfiguration {
-        var reader = try SettingsReader(try JSONValue.load(path: path), path: path)
+        try parse(try JSONValue.load(path: path), path: path, registry: registry)
+    }
+
+    /// `load` of a configuration already in memory; problems are attributed to `path`.
+    public static func parse(_ value: JSONValue, path: String, registry: FamilyRegistry = .standard) throws -> RunConfiguration {
+        var reader = try SettingsReader(value, path: path)
         let configuration = RunConfiguration(
             name: try reader.string("name"), corpus: try reader.string("corpus"),
             tokenizer: try reader.choice("tokenizer", TokenizerKind.self), blockSize: try reader.int("blockSize", Limits.blockSize),

@@ -116,3 +116,22 @@ public struct RunDirectory {
         return text
     }
 }
+
+extension RunDirectory {
+    /// The per-sequence perplexities under generation 0 of what generation `generation` of
+    /// `seed` wrote (nil until its evaluation finished), checked against the manifest.
+    public func generatedPerplexities(seed: UInt64, generation: Int) throws -> [Double]? {
+        try sequenceValues("seed-\(seed)/gen-\(generation)/sequence-perplexity.tsv")
+    }
+
+    /// The real training blocks' perplexities under `seed`'s generation 0.
+    public func referencePerplexities(seed: UInt64) throws -> [Double]? {
+        try sequenceValues("seed-\(seed)/gen-0/reference-perplexity.tsv")
+    }
+
+    /// The continuations generation `generation` of `seed` wrote (nil until written), verified.
+    public func continuations(seed: UInt64, generation: Int) throws -> Blocks? {
+        guard let path = try verifiedPath("seed-\(seed)/gen-\(generation)/corpus.blocks") else { return nil }
+        return try BlockFileReader(path: path, vocabulary: try corpus().vocabulary).blocks()
+    }
+}

@@ -60,10 +60,14 @@ extension RunExecutor {
         }
     }
 
-    /// The shard's share of `sequences` scored by `model`, rows numbered as in the whole.
+    /// The shard's share of `sequences` scored by `model`, rows numbered as in the whole. The
+    /// shard's first sequences are scored from where the whole's batch that holds them starts,
+    /// so every score is the one an unsharded pass gives.
     private func writeShardScores(of sequences: TrainingSequences, step: RunStep, name: String, under model: any LanguageModel) throws {
         let range = step.shard.range(of: sequences.count)
-        let scores = try GenerationEvaluation.perplexities(of: sequences.sequences(in: range), under: model)
+        let aligned = range.lowerBound - range.lowerBound % max(1, model.scoringAlignment)
+        let scores = Array(try GenerationEvaluation.perplexities(of: sequences.sequences(in: aligned..<range.upperBound), under: model)
+            .dropFirst(range.lowerBound - aligned))
         try SequenceTable.write(scores, firstIndex: range.lowerBound, to: "\(directory)/\(step.shardScores(name, step.shard.index))")
     }
 

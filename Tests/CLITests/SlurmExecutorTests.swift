@@ -115,6 +115,25 @@ struct SlurmExecutorTests {
 
 /// Options that cannot take effect are refused before anything runs (no cluster needed).
 @Suite struct SlurmOptionTests {
+    /// A study's grid as Slurm jobs: the same runs, byte for byte, as the local executor's.
+    @Test func aStudyOnTheClusterWritesTheLocalBytes() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let study = try tinyStudySetup(in: root, generations: 2)
+        let quiet = ["COLLAPSE_QUIET": "1"]
+        let local = try Collapse.run(["study", study, "--runs", "\(root)/Runs"], environment: quiet)
+        #expect(local.status == 0, "\(local.error)")
+        let expected = try studyArtifacts("\(root)/Runs/tinystudy")
+        try FileManager.default.removeItem(atPath: "\(root)/Runs/tinystudy")
+        let clustered = try Collapse.run(["study", study, "--runs", "\(root)/Runs", "--executor", "slurm", "--shards", "2", "--poll-seconds", "0.2"],
+                                         environment: quiet)
+        #expect(clustered.status == 0, "\(clustered.error)")
+        let after = try studyArtifacts("\(root)/Runs/tinystudy")
+        let differing = Set(after.keys).union(expected.keys).filter { after[$0] != expected[$0] }.sorted()
+        #expect(differing.isEmpty, "\(differing) differ from the local study")
+        #expect(FileManager.default.fileExists(atPath: "\(root)/Runs/tinystudy/results.html"))
+    }
+
     @Test func optionsThatWouldDoNothingAreRefused() throws {
         try expectRefusal(["run", "x.json", "--shards", "2"], mentioning: ["--executor slurm"])
         try expectRefusal(["run", "x.json", "--executor", "slurm", "--threads", "2"], mentioning: ["--threads", "--cpus-per-task"])
