@@ -11,7 +11,7 @@ CORPORA      ?= Corpora
 COLLAPSE     := .build/release/collapse
 APT_PACKAGES := libicu-dev libzstd-dev libopenblas-dev zlib1g-dev pkg-config curl
 
-.PHONY: help setup packages build test bench bench-reference corpus wikitext2 generations report quick small theory vae clean
+.PHONY: help setup packages build test bench bench-reference corpus wikitext2 generations report quick small study theory vae clean
 
 DEFAULT_RUN  := Runs/configs/wikitext2-ngram5-replace.json
 
@@ -24,6 +24,7 @@ help:
 	@echo "make generations  the default run: order-5 n-gram, ICU, 10 generations, replace (resumes if interrupted)"
 	@echo "make report   refresh Runs/<default run>/report.html"
 	@echo "make small     the transformer on 5% of WikiText-2: 3 seeds, 10 generations, report (FAMILY=gpt2|ngram5, REGIME=replace|gamma0.1)"
+	@echo "make study     both families × replace and real-fraction 0.1 × 3 seeds × 10 generations on 10% of WikiText-2: Runs/study-wikitext2/results.{md,html}"
 	@echo "make theory    the paper's closed-form experiments (gaussian, discrete, gmm) with their reports in Runs/theory-*"
 	@echo "make vae       the recursive VAE on handwritten digits (DIGITS_DIR), replace and real-fraction 0.1, 3 seeds: Runs/vae-3-seeds-*"
 	@echo "make quick     a one-minute tour: 10% of WikiText-2, 3 seeds, 10 generations, report (REGIME=replace|gamma0.1|accumulate)"
@@ -129,6 +130,17 @@ SMALL_RUN := Runs/configs/small-$(FAMILY)-$(REGIME).json
 
 small: build
 	$(call subset-run,wikitext-2-small,0.05,$(SMALL_RUN))
+
+# The study: both families (order-5 n-gram; 2-layer 128-wide transformer, each generation
+# fine-tuned from one base model) × replace and real-fraction 0.1 × 3 seeds × 10 generations, on
+# 10 % of WikiText-2 with an 8,000-word vocabulary (Corpora/wikitext-2-10pct-8k): results in
+# Runs/study-wikitext2/results.{md,html}. Resumes when interrupted; STUDY= names another study.
+STUDY ?= Runs/configs/study-wikitext2.json
+study: build
+	@if $(COLLAPSE) corpus stats $(CORPORA)/wikitext-2-10pct-8k >/dev/null 2>&1; then echo "using $(CORPORA)/wikitext-2-10pct-8k"; \
+	elif [ -n "$(WIKITEXT2_DIR)" ]; then $(COLLAPSE) corpus import "$(WIKITEXT2_DIR)" --name wikitext-2-10pct-8k --fraction 0.1 --max-size 8000 --corpora $(CORPORA) --force; \
+	else $(COLLAPSE) corpus fetch wikitext-2 --name wikitext-2-10pct-8k --fraction 0.1 --max-size 8000 --corpora $(CORPORA) --force; fi
+	$(COLLAPSE) study $(STUDY)
 
 report: build
 	$(COLLAPSE) report Runs/$$(basename $(DEFAULT_RUN) .json)
