@@ -11,7 +11,7 @@ CORPORA      ?= Corpora
 COLLAPSE     := .build/release/collapse
 APT_PACKAGES := libicu-dev libzstd-dev libopenblas-dev zlib1g-dev pkg-config curl
 
-.PHONY: help setup packages build test bench bench-reference corpus wikitext2 generations report quick small study theory vae clean
+.PHONY: help setup packages build test bench bench-reference corpus wikitext2 generations report quick study theory vae clean
 
 DEFAULT_RUN  := Runs/configs/wikitext2-ngram5-replace.json
 
@@ -23,7 +23,6 @@ help:
 	@echo "make corpus    import WikiText-2 into $(CORPORA)/wikitext-2 (from WIKITEXT2_DIR, else download)"
 	@echo "make generations  the default run: order-5 n-gram, ICU, 10 generations, replace (resumes if interrupted)"
 	@echo "make report   refresh Runs/<default run>/report.html"
-	@echo "make small     the transformer on 5% of WikiText-2: 3 seeds, 10 generations, report (FAMILY=gpt2|ngram5, REGIME=replace|gamma0.1)"
 	@echo "make study     both families × replace and real-fraction 0.1 × 3 seeds × 10 generations on 10% of WikiText-2: Runs/study-wikitext2/results.{md,html}"
 	@echo "make theory    the paper's closed-form experiments (gaussian, discrete, gmm) with their reports in Runs/theory-*"
 	@echo "make vae       the recursive VAE on handwritten digits (DIGITS_DIR), replace and real-fraction 0.1, 3 seeds: Runs/vae-3-seeds-*"
@@ -122,14 +121,6 @@ endef
 
 quick: build
 	$(call subset-run,wikitext-2-quick,0.1,$(QUICK_RUN))
-
-# The transformer's runs on 5% of WikiText-2 (Corpora/wikitext-2-small), 3 seeds, 10 generations,
-# with the n-gram on the same data beside it (FAMILY=ngram5); REGIME=replace or gamma0.1.
-FAMILY ?= gpt2
-SMALL_RUN := Runs/configs/small-$(FAMILY)-$(REGIME).json
-
-small: build
-	$(call subset-run,wikitext-2-small,0.05,$(SMALL_RUN))
 
 # The study: both families (order-5 n-gram; 2-layer 128-wide transformer, each generation
 # fine-tuned from one base model) × replace and real-fraction 0.1 × 3 seeds × 10 generations, on
