@@ -11,10 +11,6 @@ struct RunCommand: ParsableCommand {
         abstract: "Run the recursive pipeline of a configuration (Runs/configs/*.json).",
         discussion: "Per seed and generation: train on the regime's blocks, continue every prompt block, evaluate. Writes Runs/<name>/ with a manifest of finished stages and checksums; --resume continues a run, skipping intact finished stages and recomputing damaged ones. A run directory in place of the configuration continues that run with the configuration it was started with. With --executor slurm the steps run as Slurm jobs (the configuration's `slurm` section, then these options, say how); Runs/ and the corpora must be on a filesystem the cluster's nodes share.")
 
-    enum Executor: String, ExpressibleByArgument, CaseIterable {
-        case local, slurm
-    }
-
     @Argument(help: "A run configuration (JSON), or a run directory to continue.")
     var config: String
     @Flag(help: "Continue an existing run.")
@@ -23,34 +19,15 @@ struct RunCommand: ParsableCommand {
     var rebuildManifest = false
     @Option(help: "Directory that holds runs (ignored when a run directory is given).")
     var runs = "Runs"
-    @Option(help: "Worker threads (default: all cores; with --executor slurm, each job's --cpus-per-task instead). An n-gram run's output does not depend on it; a transformer run's is the same at a fixed count.")
-    var threads: Int?
-    @Option(help: "Prompts decoded together in lockstep (the output does not depend on it).")
-    var batch = 16
-    @Option(help: "Where the steps run: here (local) or as Slurm jobs (slurm). The results are the same.")
-    var executor = Executor.local
-    @OptionGroup(title: "Slurm (with --executor slurm)")
-    var slurm: SlurmOptions
-
-    func validate() throws {
-        if let threads { try check(threads, Limits.threads, "--threads") }
-        try check(batch, Limits.batch, "--batch")
-        try slurm.validate()
-        if executor == .local, slurm.isGiven { throw ValidationError("Slurm options need --executor slurm") }
-        if executor == .slurm, threads != nil { throw ValidationError("--threads: each Slurm job uses its --cpus-per-task threads") }
-    }
+    @OptionGroup var execution: ExecutionOptions
 
     func run() throws {
         let isRunDirectory = FileSystem.isDirectory(config)
-        let settings = executor == .slurm ? try slurm.settings(configuration: isRunDirectory ? nil : config) : nil
-        let options = RunOptions(resume: resume, rebuildManifest: rebuildManifest, threads: settings?.cpusPerTask ?? threads ?? ProcessInfo.processInfo.activeProcessorCount, batch: batch)
+        let settings = try execution.slurmSettings(configuration: isRunDirectory ? nil : config)
+        let options = execution.runOptions(resume: resume, rebuildManifest: rebuildManifest, settings: settings)
         let executor = isRunDirectory ? try RunExecutor(runDirectory: config, options: options)
             : try RunExecutor(configurationPath: config, runsRoot: runs, options: options)
-        if let settings {
-            try SlurmExecutor(executor: executor, settings: settings, batch: batch).execute()
-        } else {
-            try executor.run()
-        }
+        try execution.execute(executor, settings: settings)
         print("run: \(executor.directory)")
     }
 }

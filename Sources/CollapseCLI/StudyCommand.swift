@@ -16,30 +16,14 @@ struct StudyCommand: ParsableCommand {
     var study: String
     @Option(help: "Directory that holds the study's directory.")
     var runs = "Runs"
-    @Option(help: "Worker threads (default: all cores; with --executor slurm, each job's --cpus-per-task instead).")
-    var threads: Int?
-    @Option(help: "Prompts decoded together in lockstep (the output does not depend on it).")
-    var batch = 16
-    @Option(help: "Where the runs' steps run: here (local) or as Slurm jobs (slurm). The results are the same.")
-    var executor = RunCommand.Executor.local
-    @OptionGroup(title: "Slurm (with --executor slurm)")
-    var slurm: SlurmOptions
-
-    func validate() throws {
-        if let threads { try check(threads, Limits.threads, "--threads") }
-        try check(batch, Limits.batch, "--batch")
-        try slurm.validate()
-        if executor == .local, slurm.isGiven { throw ValidationError("Slurm options need --executor slurm") }
-        if executor == .slurm, threads != nil { throw ValidationError("--threads: each Slurm job uses its --cpus-per-task threads") }
-    }
+    @OptionGroup var execution: ExecutionOptions
 
     func run() throws {
         let study = try Study(path: study, runsRoot: runs, registry: .standard)
-        let settings = executor == .slurm ? try slurm.settings(configuration: nil) : nil
-        let options = RunOptions(resume: true, threads: settings?.cpusPerTask ?? threads ?? ProcessInfo.processInfo.activeProcessorCount, batch: batch)
+        let settings = try execution.slurmSettings(configuration: nil)
+        let options = execution.runOptions(resume: true, settings: settings)
         for directory in try study.run({ configuration, root in
-            let executor = try RunExecutor(configurationPath: configuration, runsRoot: root, options: options)
-            if let settings { try SlurmExecutor(executor: executor, settings: settings, batch: batch).execute() } else { try executor.run() }
+            try execution.execute(try RunExecutor(configurationPath: configuration, runsRoot: root, options: options), settings: settings)
         }) {
             print("run: \(directory)")
         }

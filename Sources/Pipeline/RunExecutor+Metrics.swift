@@ -37,23 +37,17 @@ extension RunExecutor {
 
     /// Evaluates the seed's generations in order while their stored stages allow; returns how many.
     private func reevaluateSeed(_ seed: UInt64, _ shared: SharedData) throws -> Int {
-        var models: [Int: any LanguageModel] = [:]
-        func model(_ k: Int) throws -> any LanguageModel {
-            if let model = models[k] { return model }
-            let loaded = try loadModel("\(directory)/\(modelFile(seed: seed, generation: k))")
-            models[k] = loaded
-            return loaded
-        }
+        let models = SeedModels(executor: self, seed: seed)
         for k in 0..<configuration.generations {
             let base = "seed-\(seed)/gen-\(k)"
             guard manifest.stages["\(base)/train"] != nil, manifest.stages["\(base)/generate"] != nil else { return k }
             var training = TrainingBlocks(executor: self, shared: shared, seed: seed, generation: k)
             try stage("\(base)/evaluate", outputs: evaluationFiles(seed: seed, generation: k)) {
                 log.note("seed \(seed) generation \(k): evaluating")
-                try evaluate(seed: seed, generation: k, model: try model(k), generationZero: try model(0),
+                try evaluate(seed: seed, generation: k, model: try models.model(k), generationZero: try models.model(0),
                              trainingBlocks: try training.blocks().count, shared: shared)
             }
-            models = models.filter { $0.key == 0 }
+            models.keep { $0 == 0 }
         }
         return configuration.generations
     }

@@ -175,23 +175,17 @@ public final class RunExecutor {
     }
 
     func runSeed(_ seed: UInt64, _ shared: SharedData) throws {
-        var models: [Int: any LanguageModel] = [:]
-        /// Model k: kept from its training stage, or loaded (and checked) from its file.
-        func model(_ k: Int) throws -> any LanguageModel {
-            if let model = models[k] { return model }
-            let loaded = try loadModel("\(directory)/\(modelFile(seed: seed, generation: k))")
-            models[k] = loaded
-            return loaded
-        }
+        let models = SeedModels(executor: self, seed: seed)
+        let model = models.model
         for k in 0..<configuration.generations {
             let base = "seed-\(seed)/gen-\(k)"
             try FileSystem.createDirectory("\(directory)/\(base)")
             var training = TrainingBlocks(executor: self, shared: shared, seed: seed, generation: k)
             try stage("\(base)/train", outputs: modelFiles(seed: seed, generation: k)) {
-                models[k] = try train(seed: seed, generation: k, blocks: try training.blocks(), shared: shared, model: model)
+                models.store(try train(seed: seed, generation: k, blocks: try training.blocks(), shared: shared, model: model), generation: k)
             }
             // Only generation 0 and the newest model are needed from here on.
-            models = models.filter { $0.key == 0 || $0.key >= k - 1 }
+            models.keep { $0 == 0 || $0 >= k - 1 }
 
             try stage("\(base)/generate", outputs: ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]) {
                 let prompts = try self.prompts(&training, shared)
