@@ -42,7 +42,7 @@ let package = Package(
                 swiftSettings: nativeCPU),
         // The one place that names every model family.
         .target(name: "ModelFamilies", dependencies: ["LanguageModeling", "NGram", "GPT2"]),
-        .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Storage", "Reporting"]),
+        .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Reporting"]),
         .target(name: "Evaluation", dependencies: ["LanguageModeling", "Statistics", "Tokenization"]),
         .target(name: "Pipeline", dependencies: ["Settings", "Statistics", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "ModelFamilies", "Reporting", "Storage", "Tokenization"]),
         // A grid of runs (families × regimes × seeds) and its results, the paper's figures side by side.
@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(name: "TheoryTests", dependencies: ["Theory", "Storage"]),
         .testTarget(name: "VAETests", dependencies: ["VAE", "NeuralNetworks", "Statistics", "Storage", "TestSupport"], swiftSettings: nativeCPU),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Pipeline", "Storage", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage"]),
+        .testTarget(name: "LanguageModelingTests", dependencies: ["LanguageModeling"]),
+        .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage", "Pipeline", "Study", "ModelFamilies"]),
     ]
 )

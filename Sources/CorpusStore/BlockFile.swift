@@ -151,7 +151,7 @@ public final class BlockFileReader {
     /// - Parameter vocabulary: when given, a file made with another vocabulary is refused.
     public init(path: String, vocabulary: Vocabulary? = nil) throws {
         self.path = path
-        let file = try InputFile(path: path)
+        var file = try InputFile(path: path)
         self.file = file
         var bytes = [UInt8](repeating: 0, count: BlockFileHeader.size)
         let count = try bytes.withUnsafeMutableBytes { try file.readFully(into: $0) }
@@ -171,7 +171,7 @@ public final class BlockFileReader {
     /// outputs atomically. O(blocks × block size).
     public func forEachBlock(_ body: (UnsafeBufferPointer<Int32>) throws -> Void) throws {
         let compressed = HashingSource(file)
-        let stream = try ZstdInputStream(source: compressed)
+        var stream = try ZstdInputStream(source: compressed)
         let width = header.idWidth
         let blockBytes = header.blockSize * width
         var raw = [UInt8](repeating: 0, count: blockBytes)

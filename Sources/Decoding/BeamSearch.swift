@@ -1,6 +1,6 @@
 import LanguageModeling
 
-/// How continuations are written (SPEC §4).
+/// How continuations are written.
 public struct DecodingSettings: Sendable, Codable, Equatable {
     /// Beams kept per step (1 = greedy).
     public var beams: Int
@@ -24,7 +24,7 @@ public struct Continuation: Sendable, Equatable {
     public var score: Float
 }
 
-/// Beam search with Hugging Face `generate` semantics for min = max new tokens (SPEC §4): per
+/// Beam search with Hugging Face `generate` semantics for min = max new tokens: per
 /// step, every live beam's penalized log-probabilities are added to its running score and the
 /// best `beams` (beam, token) extensions survive; one beam is live at the first step; ties go
 /// to the lower beam, then the lower token id (the flattened index `topk` sees); the result is

@@ -2,7 +2,7 @@ import Foundation
 import LanguageModeling
 
 /// What the metrics compare a generation's corpus against: the real training data's token
-/// counts (SPEC §3).
+/// counts.
 public struct RealProfile: Sendable {
     /// Occurrences of every vocabulary id in the real training blocks.
     public let counts: [Int]
@@ -16,7 +16,7 @@ public struct RealProfile: Sendable {
     }
 }
 
-/// Diversity and tail measures of one corpus (SPEC §3, issue 5). Every value is defined so
+/// Diversity and tail measures of one corpus. Every value is defined so
 /// that it can be recomputed exactly from a stored corpus:
 ///
 /// - `tailSurvival`: of the real training data's types seen 1, 2–10 and 11–100 times, the share

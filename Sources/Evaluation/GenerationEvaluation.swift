@@ -2,7 +2,7 @@ import LanguageModeling
 import Statistics
 import Tokenization
 
-/// The evaluation of one generation (SPEC §3), the same for every model family: test
+/// The evaluation of one generation, the same for every model family: test
 /// perplexity of the generation's model on the real test blocks (and test lines, for a model
 /// that scores sentences), the corpus it wrote scored block by block by generation 0,
 /// percentiles, a histogram on shared bins, tail shares against the real data, and the corpus's
@@ -72,7 +72,7 @@ public struct GenerationEvaluation {
         }
     }
 
-    /// Block perplexity of each sequence under `model` (SPEC §3: `<s>` context only, every
+    /// Block perplexity of each sequence under `model` (`<s>` context only, every
     /// token predicted).
     public static func perplexities(of sequences: TrainingSequences, under model: any LanguageModel) throws -> [Double] {
         try model.score(sequences, mode: .block).map(\.perplexity)

@@ -6,7 +6,7 @@ public struct GenerationMetrics: Codable, Sendable, Equatable {
     public var seed: UInt64
     public var generation: Int
     public var trainingBlocks: Int
-    /// Block perplexity of the real test split, pooled over all blocks (SPEC §3).
+    /// Block perplexity of the real test split, pooled over all blocks.
     public var testPerplexity: Double
     public var testTokens: Int
     /// Stream perplexity of the real test lines (n-gram models; nil if the source text is gone).

@@ -39,12 +39,17 @@ final class DecodingHead {
         var maximum = -Float.infinity
         var sum: Float = 0
         /// Unpenalized tokens, best logit first (ties to the lower id), at most k.
-        var plain: [ScoredToken] = []
+        var plain: TopK
         /// Penalized tokens above the plain bound when seen, best first, at most k.
-        var penalized: [ScoredToken] = []
+        var penalized: TopK
+
+        init(k: Int) {
+            plain = TopK(k)
+            penalized = TopK(k)
+        }
 
         /// A logit below this cannot make the list.
-        func bound(_ k: Int) -> Float { plain.count < k ? -.infinity : plain[k - 1].score }
+        var bound: Float { plain.kth?.score ?? -.infinity }
     }
 
     /// For each of `rows` rows of `hidden` [rows × channels] (the final LayerNorm's output), its
@@ -59,7 +64,7 @@ final class DecodingHead {
             scratch = TensorBuffer(count: Self.lanes * rows * Self.columns)
             scratchRows = rows
         }
-        var states = [[RowState]](repeating: [RowState](repeating: RowState(), count: rows), count: Self.lanes)
+        var states = [[RowState]](repeating: [RowState](repeating: RowState(k: k), count: rows), count: Self.lanes)
         let buffers = scratch
         states.withUnsafeMutableBufferPointer { lanesStates in
             Parallel.forEachChunk(Self.lanes, chunks: Self.lanes) { range in
@@ -70,7 +75,7 @@ final class DecodingHead {
                         TiledProduct.multiply(m: rows, n: width, k: channels, a: hidden, rowStride: channels, depthStride: 1,
                                               b: .panels(embedding, firstColumn: start), c: block, ldc: width, accumulate: false)
                         for row in 0..<rows {
-                            Self.fold(block + row * width, count: width, start: start, into: &lanesStates[lane][row], k: k,
+                            Self.fold(block + row * width, count: width, start: start, into: &lanesStates[lane][row],
                                       penalized: penalized[row], banned: banned)
                         }
                     }
@@ -86,18 +91,18 @@ final class DecodingHead {
     }
 
     /// Folds a row's block of logits (classes `start..<start + count`) into its state.
-    static func fold(_ logits: UnsafePointer<Float>, count: Int, start: Int, into state: inout RowState, k: Int,
+    static func fold(_ logits: UnsafePointer<Float>, count: Int, start: Int, into state: inout RowState,
                      penalized: TokenSet, banned: TokenSet) {
-        var bound = state.bound(k)
+        var bound = state.bound
         func consider(_ index: Int) {
             let id = Int32(start + index)
             guard !banned.contains(id) else { return }
             let candidate = ScoredToken(id: id, score: logits[index])
             if penalized.contains(id) {
-                insert(candidate, into: &state.penalized, keeping: k)
+                state.penalized.offer(candidate)
             } else {
-                insert(candidate, into: &state.plain, keeping: k)
-                bound = state.bound(k)
+                state.plain.offer(candidate)
+                bound = state.bound
             }
         }
         // The block's largest logit is taken in the same pass as the candidates.
@@ -122,15 +127,6 @@ final class DecodingHead {
         state.maximum = maximum
     }
 
-    /// Inserts into a list kept in `ScoredToken` order, at most `k` long.
-    static func insert(_ candidate: ScoredToken, into list: inout [ScoredToken], keeping k: Int) {
-        if list.count == k, let worst = list.last, !ScoredToken.ranksBefore(candidate, worst) { return }
-        var position = list.count
-        while position > 0 && ScoredToken.ranksBefore(candidate, list[position - 1]) { position -= 1 }
-        list.insert(candidate, at: position)
-        if list.count > k { list.removeLast() }
-    }
-
     /// A row's k best tokens from its lanes' states: log Σ exp from the lanes' partial sums
     /// (combined in lane order), then every kept logit scored and the best k taken; nil when
     /// that log-sum is not finite.
@@ -143,13 +139,13 @@ final class DecodingHead {
         }
         let logSum = log(sum) + maximum
         guard logSum.isFinite else { return nil }
-        var best: [ScoredToken] = []
+        var best = TopK(k)
         for state in lanes {
-            for candidate in state.plain { insert(ScoredToken(id: candidate.id, score: candidate.score - logSum), into: &best, keeping: k) }
-            for candidate in state.penalized {
-                insert(ScoredToken(id: candidate.id, score: penalize(candidate.score - logSum, penalty)), into: &best, keeping: k)
+            for candidate in state.plain.tokens { best.offer(ScoredToken(id: candidate.id, score: candidate.score - logSum)) }
+            for candidate in state.penalized.tokens {
+                best.offer(ScoredToken(id: candidate.id, score: penalize(candidate.score - logSum, penalty)))
             }
         }
-        return best
+        return best.tokens
     }
 }

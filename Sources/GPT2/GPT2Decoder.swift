@@ -19,7 +19,7 @@ struct GPT2Decoder: StepDecoder {
     /// - Parameters:
     ///   - startToken: feed `<s>` before each prompt (the tool's convention); tests comparing
     ///     with Hugging Face feed the prompt alone.
-    ///   - banned: ids never proposed; `<s>` and `</s>` by default (SPEC §4).
+    ///   - banned: ids never proposed; `<s>` and `</s>` by default.
     init(model: GPT2LanguageModel, prompts: [[Int32]], startToken: Bool = true, banned: TokenSet? = nil) {
         self.model = model
         self.banned = banned ?? model.boundaries
@@ -119,7 +119,7 @@ extension GPT2LanguageModel {
         return all
     }
 
-    /// Decoding never produces `<s>` or `</s>` (SPEC §4).
+    /// Decoding never produces `<s>` or `</s>`.
     var boundaries: TokenSet {
         TokenSet([SpecialToken.startOfSequence.id, SpecialToken.endOfSequence.id], capacity: configuration.vocabularySize)
     }

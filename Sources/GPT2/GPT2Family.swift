@@ -155,7 +155,7 @@ public struct GPT2Family: ModelFamily {
 
     /// safetensors: an 8-byte header length, then the JSON header's `{`.
     public func recognizes(path: String) -> Bool {
-        guard let file = try? InputFile(path: path) else { return false }
+        guard var file = try? InputFile(path: path) else { return false }
         var start = [UInt8](repeating: 0, count: 9)
         let count = (try? start.withUnsafeMutableBytes { try file.readFully(into: $0) }) ?? 0
         return count == 9 && start[8] == UInt8(ascii: "{")

@@ -3,7 +3,7 @@ import LanguageModeling
 import Tokenization
 
 extension GPT2LanguageModel {
-    /// Each sequence's score under the block convention (SPEC §3): `<s>` is context only and
+    /// Each sequence's score under the block convention: `<s>` is context only and
     /// every token is predicted. Sentence mode is the same computation (a transformer has no
     /// `</s>` to predict); the pipeline asks only for blocks.
     /// - Throws: for sequences longer than the context, or scores that are not finite.

@@ -2,7 +2,7 @@ import LanguageModeling
 import Tokenization
 
 /// Sequences as one batch of the transformer's input: row b reads `<s> s₁ … sₙ₋₁` and predicts
-/// `s₁ … sₙ` (SPEC §3: `<s>` is context only, every token is predicted). Shorter sequences are
+/// `s₁ … sₙ` (`<s>` is context only, every token is predicted). Shorter sequences are
 /// padded at the end with positions that predict nothing (target −1), which, attention being
 /// causal, leaves every real position's result unchanged.
 struct SequenceBatch {

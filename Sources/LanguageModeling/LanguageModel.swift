@@ -3,7 +3,7 @@ import Tokenization
 /// What decoding, scoring and the pipeline need from a trained model, whatever its family.
 ///
 /// Scores at this interface are natural-log probabilities (as `log_softmax` gives), with the
-/// repetition penalty of SPEC §4 applied by the model, since only it knows which candidates it
+/// repetition penalty applied by the model, since only it knows which candidates it
 /// can skip; sequence scores are log10 (KenLM's unit). Every context begins after `<s>`.
 public protocol LanguageModel: Sendable {
     /// The ids the model reads and writes.
@@ -20,7 +20,7 @@ public protocol LanguageModel: Sendable {
     /// outcome the model has beyond them (an n-gram's unknown word). Sums to 1.
     func nextTokenDistribution(after prefix: [Int32]) -> [Double]
 
-    /// Each sequence's score under the block or sentence convention (SPEC §3).
+    /// Each sequence's score under the block or sentence convention.
     /// - Throws: for a sequence the model cannot read (longer than its context), or scores that
     ///   are not finite (weights that overflow): never a NaN in the result.
     func score(_ sequences: TrainingSequences, mode: SequenceMode) throws -> [SequenceScore]

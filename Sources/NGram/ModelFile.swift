@@ -51,7 +51,8 @@ extension NGramLanguageModel {
         guard let file = try SectionFileReader(path: path, magic: magic) else {
             if path.hasSuffix(".arpa") || path.hasSuffix(".arpa.zst") { return try ARPA.read(from: path, tokenizer: tokenizer) }
             var start = [UInt8](repeating: 0, count: magic.utf8.count)
-            let count = try start.withUnsafeMutableBytes { try InputFile(path: path).readFully(into: $0) }
+            var file = try InputFile(path: path)
+            let count = try start.withUnsafeMutableBytes { try file.readFully(into: $0) }
             if count == start.count, start.starts(with: Array("MCNGRAM".utf8)) {
                 throw CollapseError("model format \(String(decoding: start, as: UTF8.self)) is not supported (this version reads \(magic)); retrain it", path: path)
             }

@@ -36,7 +36,7 @@ public struct NGramFamily: ModelFamily {
     /// Our model files by their magic, ARPA files by their extension.
     public func recognizes(path: String) -> Bool {
         if path.hasSuffix(".arpa") || path.hasSuffix(".arpa.zst") { return true }
-        guard let file = try? InputFile(path: path) else { return false }
+        guard var file = try? InputFile(path: path) else { return false }
         var start = [UInt8](repeating: 0, count: 7)
         let count = (try? start.withUnsafeMutableBytes { try file.readFully(into: $0) }) ?? 0
         return count == start.count && start == Array("MCNGRAM".utf8)

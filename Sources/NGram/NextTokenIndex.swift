@@ -134,15 +134,7 @@ public final class NextTokenIndex: Sendable {
         model.withTables { tables in
             let state = context.state
             let length = state.length
-            var best: [ScoredToken] = []
-            best.reserveCapacity(k + 1)
-            @inline(__always) func offer(_ candidate: ScoredToken) {
-                if best.count == k, let last = best.last, !ScoredToken.ranksBefore(candidate, last) { return }
-                var position = best.count
-                while position > 0 && ScoredToken.ranksBefore(candidate, best[position - 1]) { position -= 1 }
-                best.insert(candidate, at: position)
-                if best.count > k { best.removeLast() }
-            }
+            var best = TopK(k)
             // Levels from the longest context down to unigrams; level m scores n-grams of order m.
             var level = min(length + 1, model.order)
             while level >= 1 {
@@ -156,13 +148,13 @@ public final class NextTokenIndex: Sendable {
                 // Entries come best first and a penalty only lowers a score, so once an entry's
                 // own score falls below the k-th best, no later entry of this level can enter.
                 @inline(__always) func levelIsDone(_ value: Float) -> Bool {
-                    best.count == k && value < best[k - 1].score
+                    if let kth = best.kth { value < kth.score } else { false }
                 }
                 @inline(__always) func consider(_ word: Int32, _ value: Float) {
                     if penalized.contains(word) {
-                        offer(ScoredToken(id: word, score: penalize(value, penalty)))
+                        best.offer(ScoredToken(id: word, score: penalize(value, penalty)))
                     } else {
-                        offer(ScoredToken(id: word, score: value))
+                        best.offer(ScoredToken(id: word, score: value))
                         taken += 1
                     }
                 }
@@ -201,7 +193,7 @@ public final class NextTokenIndex: Sendable {
                 }
                 level -= 1
             }
-            return best
+            return best.tokens
         }
     }
 
@@ -227,19 +219,12 @@ public final class NextTokenIndex: Sendable {
                 }
             }
         }
-        // Selection of the k best over the whole vocabulary (a bounded insertion list).
-        var best: [ScoredToken] = []
-        best.reserveCapacity(k + 1)
+        var best = TopK(k)
         for word in 0..<Int32(model.vocabularySize) where model.isGeneratable(word) {
             let value = scores[Int(word)]
-            let candidate = ScoredToken(id: word, score: penalized.contains(word) ? penalize(value, penalty) : value)
-            if best.count == k, let last = best.last, !ScoredToken.ranksBefore(candidate, last) { continue }
-            var position = best.count
-            while position > 0 && ScoredToken.ranksBefore(candidate, best[position - 1]) { position -= 1 }
-            best.insert(candidate, at: position)
-            if best.count > k { best.removeLast() }
+            best.offer(ScoredToken(id: word, score: penalized.contains(word) ? penalize(value, penalty) : value))
         }
-        return best
+        return best.tokens
     }
 
     /// The reference: every generatable word scored by `advance`, penalized, sorted. O(V).

@@ -4,7 +4,7 @@ import Settings
 import Storage
 import Tokenization
 
-/// How each generation's training data is assembled (SPEC §2).
+/// How each generation's training data is assembled.
 public enum Regime: String, Codable, Sendable, CaseIterable {
     /// Only the previous model's output.
     case replace

@@ -41,7 +41,7 @@ public struct RunOptions: Sendable {
     }
 }
 
-/// Runs the recursive pipeline of a configuration (SPEC §1, §2, §7), seed by seed and generation
+/// Runs the recursive pipeline of a configuration, seed by seed and generation
 /// by generation: train model k on the regime's blocks, let it continue every prompt block
 /// (the corpus model k+1 learns from), and evaluate it.
 ///

@@ -2,7 +2,7 @@ import LanguageModeling
 import Storage
 import Tokenization
 
-/// The blocks model k of a seed learns from, assembled by the run's regime (SPEC §2) at most
+/// The blocks model k of a seed learns from, assembled by the run's regime at most
 /// once: training, `previous` prompts and evaluation all ask for them, and under `accumulate`
 /// assembling them reads every earlier corpus.
 struct TrainingBlocks {

@@ -93,23 +93,3 @@ public final class ProgressReporter: Sendable {
         writeToStandardError(text)
     }
 }
-
-/// Writes straight to file descriptor 2 (the C `stderr` global is not concurrency-safe).
-public func writeToStandardError(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
-            if written <= 0 { return }
-            offset += written
-        }
-    }
-}
-
-/// Seconds on a monotonic clock, for rates and timings.
-public func monotonicSeconds() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-}

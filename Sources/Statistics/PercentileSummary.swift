@@ -1,6 +1,6 @@
 import Foundation
 
-/// The percentiles the tail metrics use (SPEC §3) of any set of values: per-sequence
+/// The percentiles the tail metrics use of any set of values: per-sequence
 /// perplexities of a generation, or the likelihood bounds of a VAE's samples.
 public struct PercentileSummary: Codable, Sendable, Equatable {
     public var count: Int

@@ -12,6 +12,18 @@ public protocol ByteSource {
     var path: String { get }
 }
 
+extension ByteSource {
+    /// Reads until `buffer` is full or the source ends; returns the number of bytes read.
+    public mutating func readFully(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            if count == 0 { break }
+            filled += count
+        }
+        return filled
+    }
+}
 /// A file opened for reading. Unbuffered: callers read in large chunks.
 public final class InputFile: ByteSource {
     public let path: String
@@ -43,17 +55,6 @@ public final class InputFile: ByteSource {
             if count >= 0 { return count }
             if errno != EINTR { throw CollapseError("read failed: \(systemMessage())", path: path) }
         }
-    }
-
-    /// Reads until `buffer` is full or the file ends; returns the number of bytes read.
-    public func readFully(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        var filled = 0
-        while filled < buffer.count {
-            let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-            if count == 0 { break }
-            filled += count
-        }
-        return filled
     }
 
     /// The whole rest of the file.

@@ -122,17 +122,6 @@ public final class ZstdInputStream: ByteSource {
             }
         }
     }
-
-    /// Reads until `buffer` is full or the stream ends; returns the number of bytes read.
-    public func readFully(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        var filled = 0
-        while filled < buffer.count {
-            let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-            if count == 0 { break }
-            filled += count
-        }
-        return filled
-    }
 }
 
 /// A byte source that hashes everything read through it.

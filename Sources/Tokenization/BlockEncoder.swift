@@ -1,4 +1,4 @@
-/// Turns tokens into the block stream of SPEC §1: each non-blank line's ids followed by
+/// Turns tokens into the block stream: each non-blank line's ids followed by
 /// `<eos>`, concatenated and cut into blocks of `blockSize` (the remainder is dropped).
 public struct BlockEncoder: TokenSink {
     public let vocabulary: Vocabulary

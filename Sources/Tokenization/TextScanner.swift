@@ -195,7 +195,7 @@ public struct TokenCounts: TokenSink, Sendable {
     }
 }
 
-/// Figures of a text as a token stream (SPEC §1): the lines it came from, the stream of tokens
+/// Figures of a text as a token stream: the lines it came from, the stream of tokens
 /// with one `<eos>` per non-blank line, and how often its types occur.
 public struct TextStatistics: Sendable, Codable, Equatable {
     public var lines: Int

@@ -5,7 +5,7 @@ import Storage
 /// A recursive VAE run: generation 0 learns the real digits, each later one learns from images
 /// its predecessor sampled (all of them, or all but a fresh real fraction).
 public struct VAERunConfiguration: Codable, Sendable, Equatable {
-    /// What each generation after the first learns from (SPEC §2's regimes).
+    /// What each generation after the first learns from (the regimes of the recursive pipeline).
     public enum Regime: String, Codable, Sendable, CaseIterable {
         /// Only the previous generation's samples.
         case replace

@@ -5,7 +5,7 @@ import TestSupport
 @testable import Storage
 @testable import Tokenization
 
-/// The published WikiText-2 figures the KenLM references were built on (issue 2, SPEC §1).
+/// The published WikiText-2 figures the KenLM references were built on.
 @Suite(.enabled(if: wikiText2Directory != nil, "WIKITEXT2_DIR is not set: full-corpus tests skipped"))
 struct WikiText2Tests {
     @Test func whitespaceImportReproducesTheReferenceFigures() throws {
