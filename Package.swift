@@ -28,9 +28,9 @@ let package = Package(
         // Descriptive statistics, t and bootstrap intervals: the uncertainty of every figure.
         .target(name: "Statistics", dependencies: ["Storage"]),
         .target(name: "Settings", dependencies: ["Storage"]),
-        .target(name: "Tokenization", dependencies: ["CICUWords", "Storage"]),
+        .target(name: "Tokenization", dependencies: ["CICUWords", "Settings", "Storage"]),
         .target(name: "CorpusStore", dependencies: [
-            "Storage", "Tokenization", "Reporting",
+            "Settings", "Storage", "Tokenization", "Reporting",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "LanguageModeling", dependencies: ["Storage", "Tokenization", "Settings"]),
@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "ModelFamilies", dependencies: ["LanguageModeling", "NGram", "GPT2"]),
         .target(name: "Decoding", dependencies: ["LanguageModeling", "Tokenization", "Reporting"]),
         .target(name: "Evaluation", dependencies: ["LanguageModeling", "Statistics", "Tokenization"]),
-        .target(name: "Pipeline", dependencies: ["Settings", "Statistics", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "ModelFamilies", "Reporting", "Storage", "Tokenization"]),
+        .target(name: "Pipeline", dependencies: ["Settings", "Statistics", "Evaluation", "CorpusStore", "Decoding", "LanguageModeling", "Reporting", "Storage", "Tokenization"]),
         // A grid of runs (families × regimes × seeds) and its results, the paper's figures side by side.
         .target(name: "Study", dependencies: ["Pipeline", "Statistics", "Evaluation", "CorpusStore", "LanguageModeling", "Reporting", "Settings", "Storage", "Tokenization"]),
         // Runs as Slurm jobs: the pipeline's steps submitted with their dependencies, watched and recorded.
@@ -72,14 +72,14 @@ let package = Package(
         .testTarget(name: "NGramTests", dependencies: ["TestSupport", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "DecodingTests", dependencies: ["TestSupport", "Decoding", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LanguageModeling", "Statistics", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Evaluation", "CorpusStore", "NGram", "LanguageModeling", "Tokenization", "Storage"]),
+        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Evaluation", "CorpusStore", "NGram", "LanguageModeling", "ModelFamilies", "Tokenization", "Storage"]),
         .testTarget(name: "ModelContractTests", dependencies: ["TestSupport", "LanguageModeling", "Decoding", "NGram", "GPT2", "Settings", "Storage", "Tokenization"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"], swiftSettings: nativeCPU),
         .testTarget(name: "GPT2Tests", dependencies: ["GPT2", "Decoding", "NeuralNetworks", "TestSupport", "Storage", "Tokenization", "LanguageModeling", "Settings"],
                     swiftSettings: nativeCPU),
         .testTarget(name: "TheoryTests", dependencies: ["Theory", "Storage"]),
         .testTarget(name: "VAETests", dependencies: ["VAE", "NeuralNetworks", "Statistics", "Storage", "TestSupport"], swiftSettings: nativeCPU),
-        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Pipeline", "Storage", "TestSupport"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Pipeline", "ModelFamilies", "Storage", "TestSupport"]),
         .testTarget(name: "LanguageModelingTests", dependencies: ["LanguageModeling"]),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage", "Pipeline", "Study", "ModelFamilies"]),
     ]

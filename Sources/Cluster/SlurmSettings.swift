@@ -1,5 +1,6 @@
 import Settings
 import Storage
+import Pipeline
 
 /// How a run's jobs are submitted to Slurm: the shards each generation is written and scored
 /// in, and what every `sbatch` is given. From a configuration's `slurm` section, with the
@@ -25,12 +26,12 @@ public struct SlurmSettings: Sendable, Equatable {
         var settings = SlurmSettings()
         guard case .object(let members) = try JSONValue.load(path: path), let section = members["slurm"] else { return settings }
         var reader = try SettingsReader(section, path: path, prefix: "slurm.")
-        if reader.has("shards") { settings.shards = try reader.int("shards", Limits.shards) }
+        if reader.has("shards") { settings.shards = try reader.int("shards", SlurmLimits.shards) }
         if reader.has("partition") { settings.partition = try reader.string("partition") }
         if reader.has("timeLimit") { settings.timeLimit = try reader.string("timeLimit") }
-        if reader.has("cpusPerTask") { settings.cpusPerTask = try reader.int("cpusPerTask", Limits.threads) }
+        if reader.has("cpusPerTask") { settings.cpusPerTask = try reader.int("cpusPerTask", RunLimits.threads) }
         if reader.has("sbatchArguments") { settings.sbatchArguments = try reader.stringList("sbatchArguments") }
-        if reader.has("pollSeconds") { settings.pollSeconds = try reader.double("pollSeconds", Limits.pollSeconds) }
+        if reader.has("pollSeconds") { settings.pollSeconds = try reader.double("pollSeconds", SlurmLimits.pollSeconds) }
         try reader.finish()
         return settings
     }

@@ -45,10 +45,10 @@ struct BenchCommand: ParsableCommand {
     var gpt2SameStart = false
 
     func validate() throws {
-        try check(repeats, Limits.repeats, "--repeats")
-        try check(threads, Limits.threads, "--threads")
-        if let gpt2Seconds { try check(gpt2Seconds, GPT2Limits.seconds, "--gpt2-seconds") }
-        if let gpt2Steps { try check(gpt2Steps, GPT2Limits.steps, "--gpt2-steps") }
+        try check(repeats, CommandLimits.repeats)
+        try check(threads, RunLimits.threads)
+        if let gpt2Seconds { try check(gpt2Seconds, GPT2Limits.seconds, as: "--gpt2-seconds") }
+        if let gpt2Steps { try check(gpt2Steps, GPT2Limits.steps, as: "--gpt2-steps") }
         guard gpt2Seconds == nil || gpt2Steps == nil else { throw ValidationError("--gpt2-seconds and --gpt2-steps contradict each other: give one") }
         let transformerOptions = !gpt2Part.isEmpty || gpt2Seconds != nil || gpt2Steps != nil || gpt2SameStart
         guard gpt2 != nil || !transformerOptions else { throw ValidationError("the --gpt2-… options measure the transformer: give --gpt2 CORPUS too") }
@@ -92,7 +92,8 @@ struct BenchCommand: ParsableCommand {
             results.blasKernels = BLAS.coreName
         }
         if let run = runDirectory {
-            let seconds = try RunExecutor.recomputeMetrics(runDirectory: run, threads: ProcessInfo.processInfo.activeProcessorCount).seconds
+            let seconds = try RunExecutor.recomputeMetrics(runDirectory: run, threads: ProcessInfo.processInfo.activeProcessorCount,
+                                                         registry: .standard).seconds
             results.measurements.append(Measurement(stage: "metrics", metric: "recompute all generations of \(run)", value: seconds, unit: "s"))
             let stages = try RunManifest.stageSeconds(in: run)
             results.measurements += [

@@ -33,10 +33,10 @@ struct CorpusCommand: ParsableCommand {
         var fraction = 1.0
 
         func validate() throws {
-            try check(blockSize, Limits.blockSize, "--block-size")
-            try check(minCount, Limits.minimumCount, "--min-count")
-            if let maxSize { try check(maxSize, Limits.maximumVocabularySize, "--max-size") }
-            try check(fraction, Limits.fraction, "--fraction")
+            try check(blockSize, TokenizationLimits.blockSize)
+            try check(minCount, TokenizationLimits.minimumCount)
+            if let maxSize { try check(maxSize, TokenizationLimits.maximumVocabularySize) }
+            try check(fraction, CorpusLimits.fraction)
         }
 
         var options: ImportOptions {
@@ -85,7 +85,7 @@ struct CorpusCommand: ParsableCommand {
         var json = false
 
         func validate() throws {
-            try check(blockSize, Limits.blockSize, "--block-size")
+            try check(blockSize, TokenizationLimits.blockSize)
         }
 
         func run() throws {
@@ -131,7 +131,7 @@ extension CorpusCommand {
         var limit = 40
 
         func validate() throws {
-            try check(limit, Limits.kinds, "--limit")
+            try check(limit, CommandLimits.kinds)
         }
 
         func run() throws {

@@ -3,6 +3,7 @@ import Cluster
 import Foundation
 import Pipeline
 import Settings
+import LanguageModeling
 
 /// How a run's steps execute, for `run` and `study`: here or as Slurm jobs, with how many threads.
 struct ExecutionOptions: ParsableArguments {
@@ -12,16 +13,15 @@ struct ExecutionOptions: ParsableArguments {
 
     @Option(help: "Worker threads (default: all cores; with --executor slurm, each job's --cpus-per-task instead). An n-gram run's output does not depend on it; a transformer run's is the same at a fixed count.")
     var threads: Int?
-    @Option(help: "Prompts decoded together in lockstep (the output does not depend on it).")
-    var batch = 16
+    @OptionGroup var batchOption: BatchOption
+    var batch: Int { batchOption.batch }
     @Option(help: "Where the steps run: here (local) or as Slurm jobs (slurm). The results are the same.")
     var executor = Executor.local
     @OptionGroup(title: "Slurm (with --executor slurm)")
     var slurm: SlurmOptions
 
     func validate() throws {
-        if let threads { try check(threads, Limits.threads, "--threads") }
-        try check(batch, Limits.batch, "--batch")
+        if let threads { try check(threads, RunLimits.threads) }
         try slurm.validate()
         if executor == .local, slurm.isGiven { throw ValidationError("Slurm options need --executor slurm") }
         if executor == .slurm, threads != nil { throw ValidationError("--threads: each Slurm job uses its --cpus-per-task threads") }
@@ -33,7 +33,7 @@ struct ExecutionOptions: ParsableArguments {
     }
 
     func runOptions(resume: Bool, rebuildManifest: Bool = false, settings: SlurmSettings?) -> RunOptions {
-        RunOptions(resume: resume, rebuildManifest: rebuildManifest,
+        RunOptions(registry: .standard, resume: resume, rebuildManifest: rebuildManifest,
                    threads: settings?.cpusPerTask ?? threads ?? ProcessInfo.processInfo.activeProcessorCount, batch: batch)
     }
 

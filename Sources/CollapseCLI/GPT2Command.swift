@@ -8,6 +8,7 @@ import Reporting
 import Settings
 import Storage
 import Tokenization
+import Pipeline
 
 struct GPT2Command: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,17 +16,6 @@ struct GPT2Command: ParsableCommand {
         abstract: "Train and score GPT-2-architecture transformers on CPU (checkpoints in Hugging Face's safetensors layout).",
         subcommands: [Train.self, Score.self])
 
-    /// Threads for BLAS and for the layers' own loops.
-    struct Threads: ParsableArguments {
-        @Option(help: "Threads (results are reproducible at a fixed count).")
-        var threads = ProcessInfo.processInfo.activeProcessorCount
-
-        func validate() throws { try check(threads, Limits.threads, "--threads") }
-
-        func apply() {
-            Parallel.threads = threads
-        }
-    }
 
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -52,24 +42,24 @@ struct GPT2Command: ParsableCommand {
         @Option(help: "Measure validation perplexity every N steps.") var evaluateEvery: Int?
         @Option(help: "Seed for initialization and shuffling.") var seed: UInt64 = 1
         @Option(help: "Write the training history (step, tokens, seconds, losses) as TSV.") var log: String?
-        @OptionGroup var threads: Threads
+        @OptionGroup var threads: ThreadsOption
 
         func validate() throws {
-            try check(layers, GPT2Limits.layers, "--layers")
-            try check(width, GPT2Limits.width, "--width")
-            try check(heads, GPT2Limits.heads, "--heads")
-            try check(context, GPT2Limits.context, "--context")
-            try check(batchSize, GPT2Limits.batch, "--batch-size")
-            try check(learningRate, GPT2Limits.learningRate, "--learning-rate")
-            try check(warmupSteps, GPT2Limits.warmupSteps, "--warmup-steps")
-            try check(floorRatio, GPT2Limits.floorRatio, "--floor-ratio")
-            try check(weightDecay, GPT2Limits.weightDecay, "--weight-decay")
-            try check(clip, GPT2Limits.clip, "--clip")
-            if let epochs { try check(epochs, GPT2Limits.epochs, "--epochs") }
-            if let steps { try check(steps, GPT2Limits.steps, "--steps") }
+            try check(layers, GPT2Limits.layers)
+            try check(width, GPT2Limits.width)
+            try check(heads, GPT2Limits.heads)
+            try check(context, GPT2Limits.context)
+            try check(batchSize, GPT2Limits.batch)
+            try check(learningRate, GPT2Limits.learningRate)
+            try check(warmupSteps, GPT2Limits.warmupSteps)
+            try check(floorRatio, GPT2Limits.floorRatio)
+            try check(weightDecay, GPT2Limits.weightDecay)
+            try check(clip, GPT2Limits.clip)
+            if let epochs { try check(epochs, GPT2Limits.epochs) }
+            if let steps { try check(steps, GPT2Limits.steps) }
             if epochs != nil && steps != nil { throw ValidationError("--steps and --epochs contradict each other: give one") }
-            if let timeBudget { try check(timeBudget, GPT2Limits.seconds, "--time-budget") }
-            if let evaluateEvery { try check(evaluateEvery, GPT2Limits.steps, "--evaluate-every") }
+            if let timeBudget { try check(timeBudget, GPT2Limits.seconds) }
+            if let evaluateEvery { try check(evaluateEvery, GPT2Limits.steps, as: "--evaluate-every") }
         }
 
         var settings: TrainingSettings {
@@ -88,7 +78,7 @@ struct GPT2Command: ParsableCommand {
         }
 
         func run() throws {
-            threads.apply()
+            Parallel.threads = threads.threads
             let log = StageLog("gpt2 train")
             let opened = try Corpus(path: corpus)
             let configuration = GPT2Configuration(layers: layers, width: width, heads: heads, context: context,
@@ -138,10 +128,10 @@ struct GPT2Command: ParsableCommand {
         var corpus: String?
         @Option(help: "Write each block's perplexity (TSV: index, tokens, log10, perplexity).")
         var perSequence: String?
-        @OptionGroup var threads: Threads
+        @OptionGroup var threads: ThreadsOption
 
         func run() throws {
-            threads.apply()
+            Parallel.threads = threads.threads
             let file = FileSystem.isDirectory(model) ? "\(model)/model.safetensors" : model
             let opened = try corpus.map { try Corpus(path: $0) }
             let vocabulary = opened?.vocabulary

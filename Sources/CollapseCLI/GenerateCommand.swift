@@ -22,29 +22,28 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Output base path (without extension).")
     var out: String
     @Option(help: "Beams (1 = greedy).")
-    var beams = 5
+    var beams = DecodingSettings().beams
     @Option(help: "Repetition penalty on log-probabilities of tokens already in the beam (prompt included).")
-    var penalty: Float = 3.0
+    var penalty = DecodingSettings().repetitionPenalty
     @Option(help: "New tokens per continuation.")
-    var newTokens = 64
-    @Option(help: "Worker threads (default: all cores). An n-gram's output does not depend on it; a transformer's is the same at a fixed count.")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Prompts decoded together in lockstep. The output does not depend on it.")
-    var batch = 16
+    var newTokens = DecodingSettings().newTokens
+    @OptionGroup var threadsOption: ThreadsOption
+    @OptionGroup var batchOption: BatchOption
     @Option(help: "Continue only the first N prompts.")
     var limit: Int?
     @Option(help: "Continue only shard K of N of the prompts (after --limit), K from 0: a contiguous range; `collapse merge` joins the shards' outputs into what one unsharded pass writes.")
     var shard: String?
 
     func validate() throws {
-        try check(beams, Limits.beams, "--beams")
-        try check(penalty, Limits.repetitionPenalty, "--penalty")
-        try check(newTokens, Limits.newTokens, "--new-tokens")
-        try check(threads, Limits.threads, "--threads")
-        try check(batch, Limits.batch, "--batch")
-        if let limit { try check(limit, Limits.promptLimit, "--limit") }
+        try check(beams, DecodingLimits.beams)
+        try check(penalty, DecodingLimits.repetitionPenalty)
+        try check(newTokens, DecodingLimits.newTokens)
+        if let limit { try check(limit, CommandLimits.promptLimit) }
         if let shard { _ = try shardOption(shard) }
     }
+
+    var threads: Int { threadsOption.threads }
+    var batch: Int { batchOption.batch }
 
     func run() throws {
         let log = StageLog("generate")

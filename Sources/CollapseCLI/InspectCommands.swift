@@ -83,15 +83,10 @@ struct MetricsCommand: ParsableCommand {
 
     @Argument(help: "A run directory.")
     var directory: String
-    @Option(help: "Worker threads.")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
-
-    func validate() throws {
-        try check(threads, Limits.threads, "--threads")
-    }
+    @OptionGroup var threads: ThreadsOption
 
     func run() throws {
-        let done = try RunExecutor.recomputeMetrics(runDirectory: directory, threads: threads)
+        let done = try RunExecutor.recomputeMetrics(runDirectory: directory, threads: threads.threads, registry: .standard)
         print("recomputed the metrics of \(done.evaluated) generation(s) of \(directory) in \(Format.fixed(done.seconds, digits: 1)) s")
         for missing in done.missing {
             print("not written yet, so not evaluated: \(missing) (continue the run with `collapse run \(directory) --resume`)")

@@ -43,8 +43,8 @@ struct NGramCommand: ParsableCommand {
         func validate() throws {
             guard (train == nil) != (corpus == nil) else { throw ValidationError("give exactly one of --train FILE and --corpus DIR") }
             guard corpus == nil || mode == .block else { throw ValidationError("--corpus trains on blocks: use --mode block") }
-            try check(order, Limits.order, "--order")
-            try check(blockSize ?? 64, Limits.blockSize, "--block-size")
+            try check(order, NGramLimits.order)
+            try check(blockSize ?? 64, TokenizationLimits.blockSize)
             guard corpus == nil || (tokenizer == nil && blockSize == nil) else {
                 throw ValidationError("with --corpus the tokenizer and block size are the corpus's: drop --tokenizer and --block-size")
             }
@@ -113,7 +113,7 @@ struct NGramCommand: ParsableCommand {
         var perSequence: String?
 
         func validate() throws {
-            try check(blockSize ?? 64, Limits.blockSize, "--block-size")
+            try check(blockSize ?? 64, TokenizationLimits.blockSize)
             guard blockSize == nil || mode == .block else { throw ValidationError("--block-size applies to --mode block only") }
         }
 

@@ -3,8 +3,14 @@ import Pipeline
 import Settings
 import Storage
 
-/// Refuses an option outside its documented range (README, "Ranges") before any work starts.
-func check<Value>(_ value: Value, _ limit: Limit<Value>, _ option: String) throws {
+/// Refuses an option outside its documented range (README, "Ranges") before any work starts,
+/// naming the option as the limit spells it.
+func check<Value>(_ value: Value, _ limit: Limit<Value>) throws {
+    try check(value, limit, as: limit.option)
+}
+
+/// The same for an option that takes another's range (`--cpus-per-task` that of `--threads`).
+func check<Value>(_ value: Value, _ limit: Limit<Value>, as option: String) throws {
     guard limit.contains(value) else { throw ValidationError("\(option) must be \(limit.rangeText) (got \(value))") }
 }
 

@@ -52,9 +52,9 @@ struct SlurmOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if let shards { try check(shards, Limits.shards, "--shards") }
-        if let cpusPerTask { try check(cpusPerTask, Limits.threads, "--cpus-per-task") }
-        if let pollSeconds { try check(pollSeconds, Limits.pollSeconds, "--poll-seconds") }
+        if let shards { try check(shards, SlurmLimits.shards) }
+        if let cpusPerTask { try check(cpusPerTask, RunLimits.threads, as: "--cpus-per-task") }
+        if let pollSeconds { try check(pollSeconds, SlurmLimits.pollSeconds) }
     }
 
     /// The configuration file's `slurm` section (when one is given) with these options over it.
@@ -90,14 +90,13 @@ struct RunStepCommand: ParsableCommand {
     var shard: String?
     @Option(help: "The shards a generation is written and scored in (other steps).")
     var shards = 1
-    @Option(help: "Worker threads.")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Prompts decoded together in lockstep.")
-    var batch = 16
+    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var batch: BatchOption
 
     func run() throws {
         let piece = try shard.map(shardOption) ?? Shard(index: 0, count: shards)
-        let executor = try RunExecutor(runDirectory: directory, options: RunOptions(threads: threads, batch: batch, worker: true))
+        let executor = try RunExecutor(runDirectory: directory, options: RunOptions(registry: .standard, threads: threads.threads, batch: batch.batch,
+                                                                                        worker: true))
         try executor.perform(RunStep(step, seed: seed, generation: generation, shard: piece))
     }
 }

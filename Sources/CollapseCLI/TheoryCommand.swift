@@ -3,6 +3,7 @@ import Foundation
 import Settings
 import Storage
 import Theory
+import Pipeline
 
 struct TheoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,10 +15,10 @@ struct TheoryCommand: ParsableCommand {
     struct Common: ParsableArguments {
         @Option(help: "Independent runs (Monte-Carlo repetitions).") var runs: Int?
         @Option(help: "Seed: the same seed gives the same output at any thread count.") var seed: UInt64 = 1
-        @Option(help: "Threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
+        @OptionGroup var threadsOption: ThreadsOption
         @Option(help: "Output directory (TSV, JSON and report.html).") var out: String?
 
-        func validate() throws { try check(threads, Limits.threads, "--threads") }
+        var threads: Int { threadsOption.threads }
     }
 
     /// Runs an experiment's own checks as option errors.

@@ -4,6 +4,7 @@ import NeuralNetworks
 import Settings
 import Storage
 import VAE
+import Pipeline
 
 struct VAECommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +34,8 @@ struct VAECommand: ParsableCommand {
     @Option(help: "Images per Adam step.") var batchSize = 64
     @Option(help: "Adam's learning rate.") var learningRate = 1e-3
     @Option(help: "Reparameterised draws averaged in each image's ELBO under generation 0.") var draws = 8
-    @Option(help: "Threads (results are reproducible at a fixed count).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threadsOption: ThreadsOption
+    var threads: Int { threadsOption.threads }
 
     func runConfiguration() throws -> VAERunConfiguration {
         guard let regime = VAERunConfiguration.Regime(rawValue: regime) else {
@@ -56,7 +58,6 @@ struct VAECommand: ParsableCommand {
     }
 
     func validate() throws {
-        try check(threads, Limits.threads, "--threads")
         do { try runConfiguration().validate() } catch let error as CollapseError { throw ValidationError(error.problem) }
         guard digits ?? ProcessInfo.processInfo.environment["DIGITS_DIR"] != nil else {
             throw ValidationError("give the digits with --digits PATH (or set DIGITS_DIR)")

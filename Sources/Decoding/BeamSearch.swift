@@ -1,21 +1,5 @@
 import LanguageModeling
 
-/// How continuations are written.
-public struct DecodingSettings: Sendable, Codable, Equatable {
-    /// Beams kept per step (1 = greedy).
-    public var beams: Int
-    /// The repetition penalty on log-probabilities of ids already in a beam (prompt included).
-    public var repetitionPenalty: Float
-    /// Exactly this many new tokens per continuation.
-    public var newTokens: Int
-
-    public init(beams: Int = 5, repetitionPenalty: Float = 3.0, newTokens: Int = 64) {
-        self.beams = beams
-        self.repetitionPenalty = repetitionPenalty
-        self.newTokens = newTokens
-    }
-}
-
 /// A finished continuation.
 public struct Continuation: Sendable, Equatable {
     /// The new tokens only.
@@ -36,27 +20,26 @@ public struct Continuation: Sendable, Equatable {
 /// depends only on that prompt, never on the others in the batch.
 public enum BeamSearch {
     /// - Parameters:
-    ///   - decoder: rows = one per prompt, in order (a model's `makeDecoder(prompts:)`, or its
-    ///     reference decoder).
+    ///   - decoder: rows = one per prompt, in order (a model's `makeDecoder(prompts:settings:)`,
+    ///     or its reference decoder); its settings are the search's.
     ///   - vocabularySize: the capacity of the penalty sets.
     /// - Complexity: per step, one decoder call over prompts × beams rows, plus
     ///   O(prompts × beams² log beams) to rank the candidates.
-    public static func continuations(of prompts: [[Int32]], decoder: inout any StepDecoder, vocabularySize: Int,
-                                     settings: DecodingSettings) throws -> [Continuation] {
-        try finalBeams(of: prompts, decoder: &decoder, vocabularySize: vocabularySize, settings: settings).map { $0[0] }
+    public static func continuations(of prompts: [[Int32]], decoder: inout any StepDecoder, vocabularySize: Int) throws -> [Continuation] {
+        try finalBeams(of: prompts, decoder: &decoder, vocabularySize: vocabularySize).map { $0[0] }
     }
 
     /// Every prompt's beams after the last step, best first (Hugging Face's `num_return_sequences`
     /// = beams, with the scores not divided by the length).
-    public static func finalBeams(of prompts: [[Int32]], decoder: inout any StepDecoder, vocabularySize: Int,
-                                  settings: DecodingSettings) throws -> [[Continuation]] {
+    public static func finalBeams(of prompts: [[Int32]], decoder: inout any StepDecoder, vocabularySize: Int) throws -> [[Continuation]] {
         precondition(decoder.rowCount == prompts.count, "the decoder must start with one row per prompt")
-        let width = max(1, settings.beams)
+        let settings = decoder.settings
+        let width = settings.width
         var beams = prompts.map { [BeamState(penalized: TokenSet($0, capacity: vocabularySize), tokens: [], score: 0)] }
         var live = Array(prompts.indices)
         for step in 0..<settings.newTokens where !live.isEmpty {
             let sets = live.flatMap { beams[$0].map(\.penalized) }
-            let proposals = try decoder.topCandidates(width, penalty: settings.repetitionPenalty, penalized: sets)
+            let proposals = try decoder.topCandidates(penalized: sets)
             var parents: [Int] = [], tokens: [Int32] = []
             var stillLive: [Int] = []
             var row = 0
@@ -87,8 +70,8 @@ public enum BeamSearch {
 
     /// One prompt through the model's own decoder.
     public static func continuation(of prompt: [Int32], with model: any LanguageModel, settings: DecodingSettings) throws -> Continuation {
-        var decoder = model.makeDecoder(prompts: [prompt])
-        return try continuations(of: [prompt], decoder: &decoder, vocabularySize: model.vocabulary.count, settings: settings)[0]
+        var decoder = model.makeDecoder(prompts: [prompt], settings: settings)
+        return try continuations(of: [prompt], decoder: &decoder, vocabularySize: model.vocabulary.count)[0]
     }
 
     /// The best `width` (beam, token) extensions of one prompt's beams: by running score, then

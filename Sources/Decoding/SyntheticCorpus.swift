@@ -13,9 +13,13 @@ import Tokenization
 /// lands at its prompt's index, so the output is identical whatever the thread count, batch
 /// size or scheduling.
 public enum SyntheticCorpus {
+    /// Prompts decoded together in lockstep unless told otherwise: enough rows for the
+    /// transformer's products to run near the BLAS rate, few enough to keep the cache small.
+    public static let defaultBatch = 16
+
     /// Bytes writing `prompts` continuations holds: the continuations themselves, and per
     /// thread the live beams' token lists and penalty sets.
-    public static func estimatedBytes(prompts: Int, settings: DecodingSettings, vocabularySize: Int, threads: Int, batch: Int = 16) -> Int {
+    public static func estimatedBytes(prompts: Int, settings: DecodingSettings, vocabularySize: Int, threads: Int, batch: Int = defaultBatch) -> Int {
         let perBeam = settings.newTokens * MemoryLayout<Int32>.size + (vocabularySize + 63) / 64 * 8
         return prompts * settings.newTokens * MemoryLayout<Int32>.size + threads * 2 * batch * settings.beams * perBeam
     }
@@ -26,7 +30,7 @@ public enum SyntheticCorpus {
     /// - Returns: the continuations, `settings.newTokens` tokens each.
     /// - Throws: the first error a decoder raised (the other workers stop at their next batch).
     public static func continuations(of prompts: TrainingSequences, model: any LanguageModel, settings: DecodingSettings,
-                                     threads: Int = ProcessInfo.processInfo.activeProcessorCount, batch: Int = 16,
+                                     threads: Int = ProcessInfo.processInfo.activeProcessorCount, batch: Int = defaultBatch,
                                      progress: ProgressReporter? = nil) throws -> Blocks {
         let count = prompts.count
         let width = settings.newTokens
@@ -43,10 +47,9 @@ public enum SyntheticCorpus {
                     if taken >= batches { return }
                     let range = (taken * batch)..<min(count, (taken + 1) * batch)
                     let batchPrompts = range.map { Array(prompts[$0]) }
-                    var decoder = model.makeDecoder(prompts: batchPrompts)
+                    var decoder = model.makeDecoder(prompts: batchPrompts, settings: settings)
                     do {
-                        let written = try BeamSearch.continuations(of: batchPrompts, decoder: &decoder, vocabularySize: model.vocabulary.count,
-                                                                   settings: settings)
+                        let written = try BeamSearch.continuations(of: batchPrompts, decoder: &decoder, vocabularySize: model.vocabulary.count)
                         for (index, continuation) in zip(range, written) {
                             for (offset, token) in continuation.tokens.enumerated() { destination[index * width + offset] = token }
                         }

@@ -8,6 +8,7 @@ import Tokenization
 /// and dropped by reordering the cache (as Hugging Face's `reorder_cache`).
 struct GPT2Decoder: StepDecoder {
     let model: GPT2LanguageModel
+    let settings: DecodingSettings
     let forward: IncrementalForward
     let head: DecodingHead
     let cache: KeyValueCache
@@ -20,8 +21,9 @@ struct GPT2Decoder: StepDecoder {
     ///   - startToken: feed `<s>` before each prompt (the tool's convention); tests comparing
     ///     with Hugging Face feed the prompt alone.
     ///   - banned: ids never proposed; `<s>` and `</s>` by default.
-    init(model: GPT2LanguageModel, prompts: [[Int32]], startToken: Bool = true, banned: TokenSet? = nil) {
+    init(model: GPT2LanguageModel, prompts: [[Int32]], settings: DecodingSettings, startToken: Bool = true, banned: TokenSet? = nil) {
         self.model = model
+        self.settings = settings
         self.banned = banned ?? model.boundaries
         let configuration = model.configuration
         let layout = GPT2Layout(configuration)
@@ -29,8 +31,9 @@ struct GPT2Decoder: StepDecoder {
         head = DecodingHead(embedding: model.parameters.pointer + layout.tokenEmbedding, classes: configuration.vocabularySize,
                             channels: configuration.width)
         let promptTokens = prompts.reduce(0) { $0 + $1.count + 1 }
+        // Each prompt's beams each add one slot per step.
         cache = KeyValueCache(layers: configuration.layers, width: configuration.width, rows: prompts.count,
-                              expectedSlots: promptTokens + 5 * prompts.count * 64)
+                              expectedSlots: promptTokens + settings.width * prompts.count * settings.newTokens)
         var tokens: [Int32] = [], rows: [Int] = []
         for (row, prompt) in prompts.enumerated() {
             let fed = (startToken ? [SpecialToken.startOfSequence.id] : []) + prompt
@@ -43,9 +46,9 @@ struct GPT2Decoder: StepDecoder {
 
     var rowCount: Int { cache.rows }
 
-    func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) throws -> [[ScoredToken]] {
-        guard let candidates = head.topCandidates(k, hidden: hidden.pointer, rows: rowCount, penalty: penalty, penalized: penalized,
-                                                  banned: banned) else { throw model.nonFiniteScores() }
+    func topCandidates(penalized: [TokenSet]) throws -> [[ScoredToken]] {
+        guard let candidates = head.topCandidates(settings.width, hidden: hidden.pointer, rows: rowCount, penalty: settings.repetitionPenalty,
+                                                  penalized: penalized, banned: banned) else { throw model.nonFiniteScores() }
         return candidates
     }
 
@@ -63,18 +66,20 @@ struct GPT2Decoder: StepDecoder {
 /// vocabulary.
 struct GPT2ReferenceDecoder: StepDecoder {
     let model: GPT2LanguageModel
+    let settings: DecodingSettings
     let banned: TokenSet
     private var sequences: [[Int32]]
 
-    init(model: GPT2LanguageModel, prompts: [[Int32]], startToken: Bool = true, banned: TokenSet? = nil) {
+    init(model: GPT2LanguageModel, prompts: [[Int32]], settings: DecodingSettings, startToken: Bool = true, banned: TokenSet? = nil) {
         self.model = model
+        self.settings = settings
         self.banned = banned ?? model.boundaries
         sequences = prompts.map { (startToken ? [SpecialToken.startOfSequence.id] : []) + $0 }
     }
 
     var rowCount: Int { sequences.count }
 
-    func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) throws -> [[ScoredToken]] {
+    func topCandidates(penalized: [TokenSet]) throws -> [[ScoredToken]] {
         let transformer = model.transformer()
         let vocabulary = model.configuration.vocabularySize
         var result: [[ScoredToken]] = []
@@ -86,11 +91,10 @@ struct GPT2ReferenceDecoder: StepDecoder {
                 }
             }
             let last = transformer.logits.baseAddress! + (sequence.count - 1) * vocabulary
-            guard var all = model.penalizedLogProbabilities(last, penalty: penalty, penalized: penalized[row], banned: banned) else {
-                throw model.nonFiniteScores()
-            }
+            guard var all = model.penalizedLogProbabilities(last, penalty: settings.repetitionPenalty, penalized: penalized[row],
+                                                            banned: banned) else { throw model.nonFiniteScores() }
             all.sort(by: ScoredToken.ranksBefore)
-            result.append(Array(all.prefix(k)))
+            result.append(Array(all.prefix(settings.width)))
         }
         return result
     }

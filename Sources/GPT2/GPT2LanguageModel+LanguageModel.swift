@@ -4,12 +4,12 @@ import NeuralNetworks
 import Tokenization
 
 extension GPT2LanguageModel: LanguageModel {
-    public func makeDecoder(prompts: [[Int32]]) -> any StepDecoder {
-        GPT2Decoder(model: self, prompts: prompts)
+    public func makeDecoder(prompts: [[Int32]], settings: DecodingSettings) -> any StepDecoder {
+        GPT2Decoder(model: self, prompts: prompts, settings: settings)
     }
 
-    public func makeReferenceDecoder(prompts: [[Int32]]) -> any StepDecoder {
-        GPT2ReferenceDecoder(model: self, prompts: prompts)
+    public func makeReferenceDecoder(prompts: [[Int32]], settings: DecodingSettings) -> any StepDecoder {
+        GPT2ReferenceDecoder(model: self, prompts: prompts, settings: settings)
     }
 
     /// softmax of the logits after `<s>` and `prefix` (its last context − 1 tokens).

@@ -9,12 +9,13 @@ public protocol LanguageModel: Sendable {
     /// The ids the model reads and writes.
     var vocabulary: Vocabulary { get }
 
-    /// A lockstep decoder with one row per prompt: the fast path beam search uses.
-    func makeDecoder(prompts: [[Int32]]) -> any StepDecoder
+    /// A lockstep decoder with one row per prompt, proposing and penalizing as `settings` say
+    /// and sized for their beams and new tokens: the fast path beam search uses.
+    func makeDecoder(prompts: [[Int32]], settings: DecodingSettings) -> any StepDecoder
 
     /// The plain reference for `makeDecoder`: the same candidates, found by scoring the whole
     /// vocabulary and sorting. Tests compare the two.
-    func makeReferenceDecoder(prompts: [[Int32]]) -> any StepDecoder
+    func makeReferenceDecoder(prompts: [[Int32]], settings: DecodingSettings) -> any StepDecoder
 
     /// p(next | `<s>` prefix) over every outcome: the vocabulary's ids in order, then any
     /// outcome the model has beyond them (an n-gram's unknown word). Sums to 1.
@@ -56,12 +57,15 @@ public protocol StepDecoder {
     /// Rows currently decoded.
     var rowCount: Int { get }
 
-    /// For each row, its `k` best next tokens: log p with the repetition penalty applied to
-    /// the ids in that row's `penalized` set; best first, ties to the lower id; never `<s>`
-    /// or `</s>`. Must equal scoring the whole vocabulary and sorting.
+    /// What the decoder was made for: its candidates per row, its penalty, its steps.
+    var settings: DecodingSettings { get }
+
+    /// For each row, its `settings.width` best next tokens: log p with the repetition penalty
+    /// applied to the ids in that row's `penalized` set; best first, ties to the lower id;
+    /// never `<s>` or `</s>`. Must equal scoring the whole vocabulary and sorting.
     /// - Throws: when a row's scores are not finite (weights that overflow), rather than
     ///   proposing nothing.
-    mutating func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) throws -> [[ScoredToken]]
+    mutating func topCandidates(penalized: [TokenSet]) throws -> [[ScoredToken]]
 
     /// The next step's rows: row i continues the current row `parents[i]` with `tokens[i]`.
     /// Rows may be forked (a parent listed twice) or dropped (not listed).

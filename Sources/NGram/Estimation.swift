@@ -4,21 +4,22 @@ import LanguageModeling
 import Tokenization
 
 extension NGramModel {
-    /// Estimates an interpolated modified Kneser-Ney model (KenLM's `lmplz` estimator).
-    ///
-    /// Stages, each its own type: counting and adjusting (`NGramCounts`), discounts from
-    /// count-of-counts (`Discounts`), then interpolation here, order by order from 1 up:
-    /// p(w|h) = (a(hw) − D(a(hw))) / Σa(h·) + γ(h) p(w|h′), γ(h) = Σ_k D_k N_k(h·) / Σa(h·),
-    /// and at the unigram level p(w) = (a(w) − D(a(w))) / Σa + γ / |V|, where |V| counts the seen
-    /// types except `<s>` plus one for the unknown word. O(n-grams) after counting.
-    /// - Parameter discountFallback: use `Discounts.fallback` at orders where the count-of-counts
-    ///   do not give valid discounts (KenLM's `--discount_fallback`), instead of failing.
     /// Peak bytes estimation takes for `tokens` training tokens: measured on WikiText-2 at
     /// order 5 (2.08 M tokens, 268 MiB peak) as about 26 bytes per token and order, rounded up.
     public static func estimatedTrainingBytes(tokens: Int, order: Int) -> Int {
         tokens * order * 32
     }
 
+    /// Estimates an interpolated modified Kneser-Ney model (KenLM's `lmplz` estimator).
+    ///
+    /// Stages, each its own type: counting and adjusting (`NGramCounts`), discounts from
+    /// count-of-counts (`Discounts`), then interpolation here, order by order from 1 up:
+    /// p(w|h) = (a(hw) − D(a(hw))) / Σa(h·) + γ(h) p(w|h′), γ(h) = Σ_k D_k N_k(h·) / Σa(h·),
+    /// and at the unigram level p(w) = (a(w) − D(a(w))) / Σa + γ / |V|, where |V| counts the seen
+    /// types except `<s>` plus one for the unknown word.
+    /// - Parameter discountFallback: use `Discounts.fallback` at orders where the count-of-counts
+    ///   do not give valid discounts (KenLM's `--discount_fallback`), instead of failing.
+    /// - Complexity: O(n-grams) after counting.
     public static func estimate(_ sequences: TrainingSequences, order: Int, vocabularySize: Int,
                                 discountFallback: Bool = false) throws -> NGramModel {
         guard (2...6).contains(order) else { throw CollapseError("n-gram order must be 2–6 (got \(order))") }

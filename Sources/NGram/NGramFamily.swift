@@ -13,13 +13,13 @@ public struct NGramFamily: ModelFamily {
 
     /// `order` (required, 2–6) and `discountFallback` (default false).
     public func normalizedSettings(_ section: inout SettingsReader) throws -> JSONValue {
-        let order = try section.int("order", Limits.order)
+        let order = try section.int("order", NGramLimits.order)
         let fallback = section.has("discountFallback") ? try section.bool("discountFallback") : false
         return .object(["family": .string(name), "order": .number("\(order)"), "discountFallback": .bool(fallback)])
     }
 
     public func estimatedTrainingBytes(settings: JSONValue, tokens: Int, vocabularySize: Int) -> Int {
-        NGramModel.estimatedTrainingBytes(tokens: tokens, order: (try? Self.settings(settings).order) ?? Limits.order.range.upperBound)
+        NGramModel.estimatedTrainingBytes(tokens: tokens, order: (try? Self.settings(settings).order) ?? NGramLimits.order.range.upperBound)
     }
 
     public func train(_ request: TrainingRequest) throws -> any LanguageModel {
@@ -52,6 +52,6 @@ public struct NGramFamily: ModelFamily {
     static func settings(_ section: JSONValue) throws -> (order: Int, discountFallback: Bool) {
         var reader = try SettingsReader(section, path: "model settings")
         _ = try reader.string("family")
-        return (try reader.int("order", Limits.order), reader.has("discountFallback") ? try reader.bool("discountFallback") : false)
+        return (try reader.int("order", NGramLimits.order), reader.has("discountFallback") ? try reader.bool("discountFallback") : false)
     }
 }

@@ -7,12 +7,12 @@ import Tokenization
 let naturalLogOf10 = Float(2.302585092994046)
 
 extension NGramLanguageModel: LanguageModel {
-    public func makeDecoder(prompts: [[Int32]]) -> any StepDecoder {
-        NGramDecoder(model: self, prompts: prompts, reference: false)
+    public func makeDecoder(prompts: [[Int32]], settings: DecodingSettings) -> any StepDecoder {
+        NGramDecoder(model: self, prompts: prompts, settings: settings, reference: false)
     }
 
-    public func makeReferenceDecoder(prompts: [[Int32]]) -> any StepDecoder {
-        NGramDecoder(model: self, prompts: prompts, reference: true)
+    public func makeReferenceDecoder(prompts: [[Int32]], settings: DecodingSettings) -> any StepDecoder {
+        NGramDecoder(model: self, prompts: prompts, settings: settings, reference: true)
     }
 
     /// Ids the model never saw share the unknown word's probability, the last entry.
@@ -46,12 +46,14 @@ extension NGramLanguageModel: LanguageModel {
 /// from the exact next-token index (or, as the reference, from the whole distribution).
 struct NGramDecoder: StepDecoder {
     let model: NGramLanguageModel
+    let settings: DecodingSettings
     let index: NextTokenIndex
     let reference: Bool
     private var contexts: [NGramContext]
 
-    init(model: NGramLanguageModel, prompts: [[Int32]], reference: Bool) {
+    init(model: NGramLanguageModel, prompts: [[Int32]], settings: DecodingSettings, reference: Bool) {
         self.model = model
+        self.settings = settings
         self.reference = reference
         index = model.nextTokenIndex
         contexts = prompts.map { model.model.context(after: $0) }
@@ -61,8 +63,8 @@ struct NGramDecoder: StepDecoder {
 
     /// Scores are log10 until the penalty is applied and converted to natural log after it,
     /// in the same arithmetic on both paths.
-    func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
-        let (index, reference) = (index, reference)
+    func topCandidates(penalized: [TokenSet]) -> [[ScoredToken]] {
+        let (index, reference, k, penalty) = (index, reference, settings.width, settings.repetitionPenalty)
         return zip(contexts, penalized).map { context, set in
             let best = reference ? index.denseTopKFromDistribution(k, after: context, penalty: penalty, penalized: set)
                 : index.topK(k, after: context, penalty: penalty, penalized: set)

@@ -29,46 +29,89 @@ extension TableView {
     /// ending in `word` that the model has, plus the backoffs of the longer contexts. O(order).
     @inline(__always)
     func advance(_ state: inout ScoringState, word: Int32) -> (log10: Float, known: Bool) {
+        var token = begin(word, after: state)
+        while token.extending { extend(&token, history: state.history[token.matched - 1], contextLength: state.length) }
+        return finish(token, state: &state)
+    }
+
+    /// A token's first step: its unigram (or the unknown word's probability).
+    @inline(__always)
+    func begin(_ word: Int32, after state: ScoringState) -> PendingToken {
+        var token = PendingToken()
+        token.word = word
         guard isKnown(word) else {
-            var log10 = unknownLog10
+            token.probability = unknownLog10
+            return token
+        }
+        token.matched = 1
+        token.slot = word
+        token.probability = unigramLog10[Int(word)]
+        token.found[0] = word
+        token.foundBackoffs[0] = unigramBackoffs[Int(word)]
+        token.extending = order > 1 && state.length >= 1
+        return token
+    }
+
+    /// One order longer: the n-gram of the match so far preceded by `history`, the context's
+    /// word before it (the state's `history[matched − 1]`); stops extending when the model lacks
+    /// it or the match is as long as the order or the context allow.
+    @inline(__always)
+    func extend(_ token: inout PendingToken, history: Int32, contextLength: Int) {
+        let level = token.matched + 1
+        let next = find(NGramIndex.key(suffix: token.slot, first: history), order: level)
+        guard next >= 0 else {
+            token.extending = false
+            return
+        }
+        let entry = self.entry(next, order: level)
+        token.slot = next
+        token.probability = entry.log10Probability
+        token.found[level - 1] = next
+        token.foundBackoffs[level - 1] = entry.log10Backoff
+        token.matched = level
+        token.extending = level < order && level <= contextLength
+    }
+
+    /// A token's last step: the backoffs of the contexts longer than its match added, and the
+    /// state moved past it.
+    @inline(__always)
+    func finish(_ token: PendingToken, state: inout ScoringState) -> (log10: Float, known: Bool) {
+        var log10 = token.probability
+        guard token.matched > 0 else {
             for k in 0..<state.length { log10 += state.backoffs[k] }
             // Nothing extends an unknown word: the next token starts from its unigram.
             state.length = 0
             return (log10, false)
         }
-        var found = InlineArray<6, Int32>(repeating: 0)
-        found[0] = word
-        var matched = 1
-        var slot = word
-        var probability = unigramLog10[Int(word)]
-        var newBackoffs = InlineArray<6, Float>(repeating: 0)
-        newBackoffs[0] = unigramBackoffs[Int(word)]
-        while matched < order && matched <= state.length {
-            let next = find(NGramIndex.key(suffix: slot, first: state.history[matched - 1]), order: matched + 1)
-            if next < 0 { break }
-            slot = next
-            let entry = self.entry(next, order: matched + 1)
-            probability = entry.log10Probability
-            if matched < 6 { found[matched] = next; newBackoffs[matched] = entry.log10Backoff }
-            matched += 1
+        if token.matched - 1 < state.length {
+            for k in (token.matched - 1)..<state.length { log10 += state.backoffs[k] }
         }
-        var log10 = probability
-        // Backoffs of the contexts longer than the one the match used.
-        if matched - 1 < state.length {
-            for k in (matched - 1)..<state.length { log10 += state.backoffs[k] }
-        }
-        let newLength = min(matched, order - 1)
+        let newLength = min(token.matched, order - 1)
         for k in 0..<newLength {
-            state.slots[k] = found[k]
-            state.backoffs[k] = newBackoffs[k]
+            state.slots[k] = token.found[k]
+            state.backoffs[k] = token.foundBackoffs[k]
         }
         // Shift the history: the word becomes the most recent.
         var k = order - 2
         while k > 0 { state.history[k] = state.history[k - 1]; k -= 1 }
-        state.history[0] = word
+        state.history[0] = token.word
         state.length = newLength
         return (log10, true)
     }
+}
+
+/// A token between `TableView.begin` and `finish`: the longest match found so far. `advance`
+/// takes one token through the steps at once; the lockstep scorer interleaves the `extend`
+/// steps of many sequences so that their lookups overlap in memory.
+struct PendingToken {
+    var word: Int32 = 0
+    /// The match's order; 0 for an unknown word.
+    var matched = 0
+    var slot: Int32 = 0
+    var probability: Float = 0
+    var extending = false
+    var found = InlineArray<6, Int32>(repeating: 0)
+    var foundBackoffs = InlineArray<6, Float>(repeating: 0)
 }
 
 extension NGramModel {
@@ -149,24 +192,17 @@ extension NGramModel {
             var state = ScoringState()
             var result = SequenceScore()
             var sum: Float = 0
-            // Per token in flight:
-            var word: Int32 = 0
-            var matched = 0
-            var slot: Int32 = 0
-            var probability: Float = 0
-            var extending = false
-            var found = InlineArray<6, Int32>(repeating: 0)
-            var foundBackoffs = InlineArray<6, Float>(repeating: 0)
+            var token = PendingToken()
         }
         let laneCount = 16
         let ends = sequences.ends
-        do {
-            sequences.tokens.withUnsafeBufferPointer { tokens in
-                var lanes = [Lane](repeating: Lane(), count: laneCount)
-                var nextSequence = range.lowerBound
-                var active = 0
-                func load(_ lane: inout Lane) {
-                    guard nextSequence < range.upperBound else { lane.sequence = -1; return }
+        sequences.tokens.withUnsafeBufferPointer { tokens in
+            var lanes = [Lane](repeating: Lane(), count: laneCount)
+            var nextSequence = range.lowerBound
+            var active = 0
+            // The lane's next sequence, or none left (an empty one is written at once).
+            func load(_ lane: inout Lane) {
+                while nextSequence < range.upperBound {
                     lane.sequence = nextSequence
                     lane.position = nextSequence == 0 ? 0 : ends[nextSequence - 1]
                     lane.end = ends[nextSequence]
@@ -175,88 +211,47 @@ extension NGramModel {
                     lane.result = SequenceScore()
                     lane.sum = 0
                     nextSequence += 1
-                    active += 1
+                    if lane.position < lane.end || lane.pendingEnd {
+                        active += 1
+                        return
+                    }
+                    results[lane.sequence] = lane.result
                 }
-                for index in 0..<laneCount { load(&lanes[index]) }
-                lanes.withUnsafeMutableBufferPointer { lanes in
-                    while active > 0 {
-                        // Each live lane takes its next word; a finished lane hands over its result.
-                        for index in 0..<laneCount where lanes[index].sequence >= 0 {
-                            if lanes[index].position == lanes[index].end && !lanes[index].pendingEnd {
-                                lanes[index].result.log10Probability = Double(lanes[index].sum)
-                                results[lanes[index].sequence] = lanes[index].result
-                                active -= 1
-                                load(&lanes[index])
-                                if lanes[index].sequence < 0 { continue }
-                                if lanes[index].position == lanes[index].end && !lanes[index].pendingEnd {
-                                    results[lanes[index].sequence] = lanes[index].result
-                                    active -= 1
-                                    lanes[index].sequence = -1
-                                    continue
-                                }
-                            }
-                            let word: Int32
-                            if lanes[index].position < lanes[index].end {
-                                word = tokens[lanes[index].position]
-                                lanes[index].position += 1
-                            } else {
-                                word = SpecialToken.endOfSequence.id
-                                lanes[index].pendingEnd = false
-                            }
-                            lanes[index].word = word
-                            let known = tables.isKnown(word)
-                            lanes[index].matched = known ? 1 : 0
-                            lanes[index].slot = word
-                            lanes[index].probability = known ? tables.unigramLog10[Int(word)] : tables.unknownLog10
-                            if known {
-                                lanes[index].found[0] = word
-                                lanes[index].foundBackoffs[0] = tables.unigramBackoffs[Int(word)]
-                            }
-                            lanes[index].extending = known && order > 1 && lanes[index].state.length >= 1
+                lane.sequence = -1
+            }
+            for index in 0..<laneCount { load(&lanes[index]) }
+            lanes.withUnsafeMutableBufferPointer { lanes in
+                while active > 0 {
+                    // Each live lane takes its next word.
+                    for index in 0..<laneCount where lanes[index].sequence >= 0 {
+                        let word: Int32
+                        if lanes[index].position < lanes[index].end {
+                            word = tokens[lanes[index].position]
+                            lanes[index].position += 1
+                        } else {
+                            word = SpecialToken.endOfSequence.id
+                            lanes[index].pendingEnd = false
                         }
-                        // Extend all lanes' matches one order at a time: independent lookups.
-                        for level in 2...order {
-                            for index in 0..<laneCount where lanes[index].sequence >= 0 && lanes[index].extending {
-                                let lane = lanes[index]
-                                let next = tables.find(NGramIndex.key(suffix: lane.slot, first: lane.state.history[level - 2]), order: level)
-                                if next < 0 {
-                                    lanes[index].extending = false
-                                    continue
-                                }
-                                let entry = tables.entry(next, order: level)
-                                lanes[index].slot = next
-                                lanes[index].probability = entry.log10Probability
-                                lanes[index].found[level - 1] = next
-                                lanes[index].foundBackoffs[level - 1] = entry.log10Backoff
-                                lanes[index].matched = level
-                                lanes[index].extending = level < order && level <= lane.state.length
-                            }
+                        lanes[index].token = tables.begin(word, after: lanes[index].state)
+                    }
+                    // Extend all lanes' matches one order at a time: independent lookups.
+                    for _ in 1..<order {
+                        for index in 0..<laneCount where lanes[index].sequence >= 0 && lanes[index].token.extending {
+                            let history = lanes[index].state.history[lanes[index].token.matched - 1]
+                            tables.extend(&lanes[index].token, history: history, contextLength: lanes[index].state.length)
                         }
-                        // Finish the tokens: add backoffs, update states — as `advance` does.
-                        for index in 0..<laneCount where lanes[index].sequence >= 0 {
-                            let matched = lanes[index].matched
-                            var log10 = lanes[index].probability
-                            let length = lanes[index].state.length
-                            if matched == 0 {
-                                for k in 0..<length { log10 += lanes[index].state.backoffs[k] }
-                                lanes[index].state.length = 0
-                                lanes[index].result.unknownTokens += 1
-                            } else {
-                                if matched - 1 < length {
-                                    for k in (matched - 1)..<length { log10 += lanes[index].state.backoffs[k] }
-                                }
-                                let newLength = min(matched, order - 1)
-                                for k in 0..<newLength {
-                                    lanes[index].state.slots[k] = lanes[index].found[k]
-                                    lanes[index].state.backoffs[k] = lanes[index].foundBackoffs[k]
-                                }
-                                var k = order - 2
-                                while k > 0 { lanes[index].state.history[k] = lanes[index].state.history[k - 1]; k -= 1 }
-                                lanes[index].state.history[0] = lanes[index].word
-                                lanes[index].state.length = newLength
-                            }
-                            lanes[index].sum += log10
-                            lanes[index].result.tokens += 1
+                    }
+                    // Finish the tokens; a lane at the end of its sequence hands over its result.
+                    for index in 0..<laneCount where lanes[index].sequence >= 0 {
+                        let (log10, known) = tables.finish(lanes[index].token, state: &lanes[index].state)
+                        lanes[index].sum += log10
+                        lanes[index].result.tokens += 1
+                        if !known { lanes[index].result.unknownTokens += 1 }
+                        if lanes[index].position == lanes[index].end && !lanes[index].pendingEnd {
+                            lanes[index].result.log10Probability = Double(lanes[index].sum)
+                            results[lanes[index].sequence] = lanes[index].result
+                            active -= 1
+                            load(&lanes[index])
                         }
                     }
                 }

@@ -1,5 +1,4 @@
 import LanguageModeling
-import ModelFamilies
 import Settings
 import Storage
 import Tokenization
@@ -62,31 +61,32 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
     /// γ, required with `real-fraction`.
     public var realFraction: Double?
     public var prompts: PromptSource
-    public var beams: Int
-    public var repetitionPenalty: Float
-    public var newTokens: Int
+    /// Beams, penalty and new tokens: flat keys in the JSON (`beams`, `repetitionPenalty`,
+    /// `newTokens`), one value from here to the decoder.
+    public var decoding: DecodingSettings
     /// One independent run per seed, side by side.
     public var seeds: [UInt64]
 
     /// Reads and checks a configuration before anything is touched; every problem is one line
     /// naming the file and the key.
-    public static func load(from path: String, registry: FamilyRegistry = .standard) throws -> RunConfiguration {
+    public static func load(from path: String, registry: FamilyRegistry) throws -> RunConfiguration {
         try parse(try JSONValue.load(path: path), path: path, registry: registry)
     }
 
     /// `load` of a configuration already in memory; problems are attributed to `path`.
-    public static func parse(_ value: JSONValue, path: String, registry: FamilyRegistry = .standard) throws -> RunConfiguration {
+    public static func parse(_ value: JSONValue, path: String, registry: FamilyRegistry) throws -> RunConfiguration {
         var reader = try SettingsReader(value, path: path)
         let configuration = RunConfiguration(
             name: try reader.string("name"), corpus: try reader.string("corpus"),
-            tokenizer: try reader.choice("tokenizer", TokenizerKind.self), blockSize: try reader.int("blockSize", Limits.blockSize),
-            model: try modelSection(&reader, registry: registry), generations: try reader.int("generations", Limits.generations),
+            tokenizer: try reader.choice("tokenizer", TokenizerKind.self), blockSize: try reader.int("blockSize", TokenizationLimits.blockSize),
+            model: try modelSection(&reader, registry: registry), generations: try reader.int("generations", RunLimits.generations),
             regime: try reader.choice("regime", Regime.self),
-            realFraction: reader.has("realFraction") ? try reader.double("realFraction", Limits.realFraction) : nil,
-            prompts: try reader.choice("prompts", PromptSource.self), beams: try reader.int("beams", Limits.beams),
-            repetitionPenalty: try reader.float("repetitionPenalty", Limits.repetitionPenalty),
-            newTokens: try reader.int("newTokens", Limits.newTokens),
-            seeds: try reader.distinctUnsignedList("seeds", count: Limits.seedCount))
+            realFraction: reader.has("realFraction") ? try reader.double("realFraction", RunLimits.realFraction) : nil,
+            prompts: try reader.choice("prompts", PromptSource.self),
+            decoding: DecodingSettings(beams: try reader.int("beams", DecodingLimits.beams),
+                                       repetitionPenalty: try reader.float("repetitionPenalty", DecodingLimits.repetitionPenalty),
+                                       newTokens: try reader.int("newTokens", DecodingLimits.newTokens)),
+            seeds: try reader.distinctUnsignedList("seeds", count: RunLimits.seedCount))
         // How the run is submitted to a cluster, read by the cluster executor: not part of the
         // run (its results never depend on it).
         _ = reader.has("slurm")
@@ -154,9 +154,9 @@ extension RunConfiguration {
         regime = try container.decode(Regime.self, forKey: .regime)
         realFraction = try container.decodeIfPresent(Double.self, forKey: .realFraction)
         prompts = try container.decode(PromptSource.self, forKey: .prompts)
-        beams = try container.decode(Int.self, forKey: .beams)
-        repetitionPenalty = try container.decode(Float.self, forKey: .repetitionPenalty)
-        newTokens = try container.decode(Int.self, forKey: .newTokens)
+        decoding = DecodingSettings(beams: try container.decode(Int.self, forKey: .beams),
+                                    repetitionPenalty: try container.decode(Float.self, forKey: .repetitionPenalty),
+                                    newTokens: try container.decode(Int.self, forKey: .newTokens))
         seeds = try container.decode([UInt64].self, forKey: .seeds)
     }
 
@@ -171,9 +171,9 @@ extension RunConfiguration {
         try container.encode(regime, forKey: .regime)
         try container.encodeIfPresent(realFraction, forKey: .realFraction)
         try container.encode(prompts, forKey: .prompts)
-        try container.encode(beams, forKey: .beams)
-        try container.encode(repetitionPenalty, forKey: .repetitionPenalty)
-        try container.encode(newTokens, forKey: .newTokens)
+        try container.encode(decoding.beams, forKey: .beams)
+        try container.encode(decoding.repetitionPenalty, forKey: .repetitionPenalty)
+        try container.encode(decoding.newTokens, forKey: .newTokens)
         try container.encode(seeds, forKey: .seeds)
     }
 }

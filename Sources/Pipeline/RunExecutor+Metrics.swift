@@ -17,8 +17,8 @@ extension RunExecutor {
 
     /// Recomputes the metrics of every generation whose training and generation stages finished.
     /// Each evaluation record is replaced only once its recomputation succeeded.
-    public static func recomputeMetrics(runDirectory: String, threads: Int) throws -> MetricsRecomputation {
-        let executor = try RunExecutor(runDirectory: runDirectory, options: RunOptions(reevaluate: true, threads: threads))
+    public static func recomputeMetrics(runDirectory: String, threads: Int, registry: FamilyRegistry) throws -> MetricsRecomputation {
+        let executor = try RunExecutor(runDirectory: runDirectory, options: RunOptions(registry: registry, reevaluate: true, threads: threads))
         let start = monotonicSeconds()
         try executor.begin()
         let shared = try SharedData(corpus: executor.corpus)

@@ -31,16 +31,14 @@ extension RunExecutor {
     /// Bytes the largest stage of the run will hold, estimated before it starts.
     static func estimatedPeakBytes(_ configuration: RunConfiguration, family: any ModelFamily, realBlocks: Int, vocabularySize: Int) -> Int {
         let blockBytes = realBlocks * configuration.blockSize * MemoryLayout<Int32>.size
-        let generatedBytes = realBlocks * configuration.newTokens * MemoryLayout<Int32>.size
+        let generatedBytes = realBlocks * configuration.decoding.newTokens * MemoryLayout<Int32>.size
         // Under `accumulate` the last generation learns from the real blocks and every corpus before it.
         let trainingTokens = configuration.regime == .accumulate
-            ? realBlocks * (configuration.blockSize + (configuration.generations - 1) * configuration.newTokens)
-            : realBlocks * max(configuration.blockSize, configuration.newTokens)
+            ? realBlocks * (configuration.blockSize + (configuration.generations - 1) * configuration.decoding.newTokens)
+            : realBlocks * max(configuration.blockSize, configuration.decoding.newTokens)
         let training = family.estimatedTrainingBytes(settings: configuration.model.settings, tokens: trainingTokens,
                                                      vocabularySize: vocabularySize)
-        let decoding = DecodingSettings(beams: configuration.beams, repetitionPenalty: configuration.repetitionPenalty,
-                                        newTokens: configuration.newTokens)
-        let generation = SyntheticCorpus.estimatedBytes(prompts: realBlocks, settings: decoding, vocabularySize: vocabularySize, threads: 256)
+        let generation = SyntheticCorpus.estimatedBytes(prompts: realBlocks, settings: configuration.decoding, vocabularySize: vocabularySize, threads: 256)
         return 3 * blockBytes + generatedBytes + trainingTokens * MemoryLayout<Int32>.size + max(training, generation)
     }
 }

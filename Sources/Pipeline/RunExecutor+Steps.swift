@@ -24,7 +24,7 @@ extension RunExecutor {
             let prompts = try self.prompts(&blocks, shared)
             let range = step.shard.range(of: prompts.count)
             log.note("\(step): continuing prompts \(range.lowerBound)..<\(range.upperBound)")
-            _ = try Stages.generate(model: try model(k), prompts: prompts.sequences(in: range), settings: decoding, threads: threads,
+            _ = try Stages.generate(model: try model(k), prompts: prompts.sequences(in: range), settings: configuration.decoding, threads: threads,
                                     batch: options.batch, outputBase: "\(directory)/\(step.shardCorpus(step.shard.index))")
         case .merge:
             let shards = (0..<step.shard.count).map { "\(directory)/\(step.shardCorpus($0))" }

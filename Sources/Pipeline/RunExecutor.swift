@@ -3,7 +3,6 @@ import Decoding
 import Evaluation
 import Foundation
 import LanguageModeling
-import ModelFamilies
 import Reporting
 import Settings
 import Storage
@@ -21,16 +20,16 @@ public struct RunOptions: Sendable {
     /// same at a fixed count).
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Prompts decoded together in lockstep (results never depend on it).
-    public var batch = 16
-    /// The model families a configuration may name.
-    public var registry = FamilyRegistry.standard
+    public var batch = SyntheticCorpus.defaultBatch
+    /// The model families a configuration may name: given by the executable (the pipeline
+    /// knows no concrete family).
+    public var registry: FamilyRegistry
     /// A task of a run another process drives (a cluster job): takes no lock on the run and
     /// writes only its step's files; the driver records them.
     public var worker = false
 
-    public init(resume: Bool = false, rebuildManifest: Bool = false, reevaluate: Bool = false,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, batch: Int = 16, registry: FamilyRegistry = .standard,
-                worker: Bool = false) {
+    public init(registry: FamilyRegistry, resume: Bool = false, rebuildManifest: Bool = false, reevaluate: Bool = false,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, batch: Int = SyntheticCorpus.defaultBatch, worker: Bool = false) {
         self.resume = resume
         self.rebuildManifest = rebuildManifest
         self.reevaluate = reevaluate
@@ -70,10 +69,6 @@ public final class RunExecutor {
         try self.init(configuration: configuration, attributedTo: configurationPath, runsRoot: runsRoot, options: options)
     }
 
-    public convenience init(configurationPath: String, runsRoot: String, resume: Bool, threads: Int) throws {
-        try self.init(configurationPath: configurationPath, runsRoot: runsRoot, options: RunOptions(resume: resume, threads: threads))
-    }
-
     /// Continues the run in `runDirectory` with the configuration its manifest records (or, when
     /// rebuilding a damaged manifest, its `config.json`).
     public convenience init(runDirectory: String, options: RunOptions) throws {
@@ -108,8 +103,8 @@ public final class RunExecutor {
         try Self.checkMemory(configuration, family: family, corpus: corpus, path: source)
         try family.checkTrainable(settings: configuration.model.settings, blocks: corpus.manifest.record(for: .train)?.statistics.blocks ?? 0,
                                   path: source)
-        let longestPrompt = configuration.prompts == .original ? configuration.blockSize : max(configuration.blockSize, configuration.newTokens)
-        try family.checkFits(settings: configuration.model.settings, promptLength: longestPrompt, newTokens: configuration.newTokens, path: source)
+        let longestPrompt = configuration.prompts == .original ? configuration.blockSize : max(configuration.blockSize, configuration.decoding.newTokens)
+        try family.checkFits(settings: configuration.model.settings, promptLength: longestPrompt, newTokens: configuration.decoding.newTokens, path: source)
         let directory = "\(runsRoot)/\(configuration.name)"
         // A run that never finished a stage (it failed at once) may be started again.
         if FileSystem.exists("\(directory)/\(RunManifest.fileName)") && !options.resume
@@ -190,7 +185,7 @@ public final class RunExecutor {
             try stage("\(base)/generate", outputs: ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]) {
                 let prompts = try self.prompts(&training, shared)
                 log.note("seed \(seed) generation \(k): continuing \(prompts.count) prompts")
-                _ = try Stages.generate(model: try model(k), prompts: prompts, settings: decoding, threads: threads, batch: options.batch,
+                _ = try Stages.generate(model: try model(k), prompts: prompts, settings: configuration.decoding, threads: threads, batch: options.batch,
                                         outputBase: "\(directory)/\(base)/corpus")
             }
 
@@ -236,10 +231,6 @@ public final class RunExecutor {
     static func trainingSeed(seed: UInt64, generation: Int) -> UInt64 {
         var random = SplitMix64(seed: seed ^ (UInt64(generation) &* 0xD1B5_4A32_D192_ED03))
         return random.next()
-    }
-
-    var decoding: DecodingSettings {
-        DecodingSettings(beams: configuration.beams, repetitionPenalty: configuration.repetitionPenalty, newTokens: configuration.newTokens)
     }
 
     /// The corpus generation `generation` of `seed` wrote, checked against the manifest.

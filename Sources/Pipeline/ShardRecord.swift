@@ -1,5 +1,5 @@
 import CorpusStore
-import Decoding
+import LanguageModeling
 import Foundation
 import Storage
 import Tokenization

@@ -131,7 +131,7 @@ extension RunExecutor {
     /// A generated split whose block file verifies and whose text is exactly its blocks' text.
     private func intactCorpus(_ base: String) -> Bool {
         guard let reader = try? BlockFileReader(path: "\(base).blocks", vocabulary: corpus.vocabulary),
-              reader.blockSize == configuration.newTokens else { return false }
+              reader.blockSize == configuration.decoding.newTokens else { return false }
         var expected = ""
         guard (try? reader.forEachBlock { expected += corpus.vocabulary.text(of: $0) + "\n" }) != nil,
               let text = try? Zstd.readAll(path: "\(base).txt.zst") else { return false }

@@ -33,4 +33,22 @@ public struct Limit<Value: Comparable & Sendable>: Sendable {
     public var rangeText: String {
         includesLower ? "within \(range.lowerBound)…\(range.upperBound)" : "within (\(range.lowerBound), \(range.upperBound)]"
     }
+
+    /// The command-line option it is first spelled as ("--limit" of "--limit (generate)"),
+    /// or its first name when it has no option.
+    public var option: String {
+        let name = names.first { $0.hasPrefix("--") } ?? names.first ?? ""
+        return String(name.prefix { $0 != " " })
+    }
+
+    /// Its row of the README's range table.
+    public var row: LimitRow { LimitRow(names: names, range: rangeText, reason: reason) }
+}
+
+/// One row of the README's range table: a limit's names, range and reason, whatever the type
+/// of its value. Each module lists its own limits' rows; the executable collects them.
+public struct LimitRow: Sendable {
+    public let names: [String]
+    public let range: String
+    public let reason: String
 }

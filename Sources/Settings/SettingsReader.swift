@@ -47,29 +47,25 @@ public struct SettingsReader {
 
     /// A whole number within `limit`.
     public mutating func int(_ key: String, _ limit: Limit<Int>) throws -> Int {
-        let value = try self.value(key)
-        guard case .number(let text) = value, let number = Int(text) else {
-            throw wrongKind(key, value, "a whole number \(limit.rangeText)")
-        }
-        try limit.check(number, as: "\(prefix)\(key)", path: path)
-        return number
+        try number(key, limit, kind: "a whole number") { Int($0) }
     }
 
     /// A number within `limit`.
     public mutating func double(_ key: String, _ limit: Limit<Double>) throws -> Double {
-        let value = try self.value(key)
-        guard case .number(let text) = value, let number = Double(text), number.isFinite else {
-            throw wrongKind(key, value, "a number \(limit.rangeText)")
-        }
-        try limit.check(number, as: "\(prefix)\(key)", path: path)
-        return number
+        try number(key, limit, kind: "a number") { Double($0).flatMap { $0.isFinite ? $0 : nil } }
     }
 
     /// A single-precision number within `limit`.
     public mutating func float(_ key: String, _ limit: Limit<Float>) throws -> Float {
+        try number(key, limit, kind: "a number") { Float($0).flatMap { $0.isFinite ? $0 : nil } }
+    }
+
+    /// The key's number as `parse` reads it (nil: not that kind of number), checked against `limit`.
+    private mutating func number<Value>(_ key: String, _ limit: Limit<Value>, kind: String,
+                                        _ parse: (String) -> Value?) throws -> Value {
         let value = try self.value(key)
-        guard case .number(let text) = value, let number = Float(text), number.isFinite else {
-            throw wrongKind(key, value, "a number \(limit.rangeText)")
+        guard case .number(let text) = value, let number = parse(text) else {
+            throw wrongKind(key, value, "\(kind) \(limit.rangeText)")
         }
         try limit.check(number, as: "\(prefix)\(key)", path: path)
         return number

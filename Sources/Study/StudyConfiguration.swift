@@ -60,14 +60,14 @@ public struct StudyConfiguration: Sendable {
         try FileSystem.checkPlainName(name, what: "name", path: path)
         var shared: [String: JSONValue] = [:]
         for key in sharedKeys { shared[key] = try reader.value(key) }
-        let seeds = try reader.distinctUnsignedList("seeds", count: Limits.seedCount)
-        let generations = try reader.int("generations", Limits.generations)
+        let seeds = try reader.distinctUnsignedList("seeds", count: RunLimits.seedCount)
+        let generations = try reader.int("generations", RunLimits.generations)
         let families = try list(&reader, "families") { item in
             Family(name: try item.string("name"), model: try item.value("model"), base: item.has("base") ? try item.value("base") : nil)
         }
         let regimes = try list(&reader, "regimes") { item in
             RegimeSetting(regime: try item.choice("regime", Regime.self),
-                          realFraction: item.has("realFraction") ? try item.double("realFraction", Limits.realFraction) : nil)
+                          realFraction: item.has("realFraction") ? try item.double("realFraction", RunLimits.realFraction) : nil)
         }
         try reader.finish()
         for family in families { try FileSystem.checkPlainName(family.name, what: "families.name", path: path) }

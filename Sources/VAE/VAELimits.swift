@@ -14,11 +14,10 @@ public enum VAELimits {
     public static let realFraction = Limit<Double>(["--real-fraction"], 0...1, includesLower: false,
                                                    reason: "γ of the VAE's `real-fraction` regime (1: real digits only)")
     public static let draws = Limit<Int>(["--draws"], 1...256, reason: "reparameterised draws averaged in each image's ELBO")
+    public static let seedCount = Limit<Int>(["--seeds (vae, how many)"], 1...100, reason: "one independent VAE run per seed")
 
-    /// Every limit as a README row: names, range, reason.
-    public static var table: [(names: [String], range: String, reason: String)] {
-        let integers = [generations, samples, hidden, latent, epochs, batchSize, draws]
-        let reals = [pixelDeviation, learningRate, realFraction]
-        return integers.map { ($0.names, $0.rangeText, $0.reason) } + reals.map { ($0.names, $0.rangeText, $0.reason) }
+    public static var rows: [LimitRow] {
+        [generations.row, samples.row, hidden.row, latent.row, epochs.row, batchSize.row, draws.row, seedCount.row,
+         pixelDeviation.row, learningRate.row, realFraction.row]
     }
 }

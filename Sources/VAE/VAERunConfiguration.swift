@@ -31,7 +31,7 @@ public struct VAERunConfiguration: Codable, Sendable, Equatable {
         try architecture.validate()
         try training.validate()
         try VAELimits.generations.check(generations, as: "--generations")
-        try Limits.seedCount.check(seeds.count, as: "the number of --seeds")
+        try VAELimits.seedCount.check(seeds.count, as: "the number of --seeds")
         guard Set(seeds).count == seeds.count else { throw CollapseError("--seeds lists a seed twice") }
         try VAELimits.draws.check(draws, as: "--draws")
         if let samples { try VAELimits.samples.check(samples, as: "--samples") }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Cluster
+import ModelFamilies
 import Pipeline
 import Storage
 import TestSupport
@@ -27,7 +28,7 @@ import TestSupport
         #expect(settings.shards == 8 && settings.partition == "cpu" && settings.timeLimit == "2:00:00" && settings.cpusPerTask == 4)
         #expect(settings.sbatchArguments == ["--account=lab", "--mem=8G"] && settings.pollSeconds == 5)
         let plain = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/tiny.json").path
-        #expect(try RunConfiguration.load(from: path) == RunConfiguration.load(from: plain))
+        #expect(try RunConfiguration.load(from: path, registry: .standard) == RunConfiguration.load(from: plain, registry: .standard))
         #expect(try SlurmSettings.read(fromConfiguration: plain) == SlurmSettings())
     }
 

@@ -69,8 +69,8 @@ func pathScore(_ model: NGramLanguageModel, prompt: [Int32], tokens: [Int32], pe
         var context = prompt
         for token in greedy.tokens {
             let penalized = TokenSet(context, capacity: model.vocabulary.count)
-            var reference = model.makeReferenceDecoder(prompts: [context])
-            let best = try reference.topCandidates(1, penalty: 3, penalized: [penalized])[0][0]
+            var reference = model.makeReferenceDecoder(prompts: [context], settings: DecodingSettings(beams: 1, repetitionPenalty: 3, newTokens: 1))
+            let best = try reference.topCandidates(penalized: [penalized])[0][0]
             #expect(token == best.id)
             context.append(token)
         }
@@ -111,10 +111,11 @@ struct WikiTextBeamSearchTests {
         // prompt at a time.
         DispatchQueue.concurrentPerform(iterations: 20) { chunk in
             let batch = Array(prompts[(chunk * 25)..<((chunk + 1) * 25)])
-            var fastDecoder = model.makeDecoder(prompts: batch), referenceDecoder = model.makeReferenceDecoder(prompts: batch)
+            var fastDecoder = model.makeDecoder(prompts: batch, settings: settings)
+            var referenceDecoder = model.makeReferenceDecoder(prompts: batch, settings: settings)
             do {
-                let fast = try BeamSearch.continuations(of: batch, decoder: &fastDecoder, vocabularySize: model.vocabulary.count, settings: settings)
-                let dense = try BeamSearch.continuations(of: batch, decoder: &referenceDecoder, vocabularySize: model.vocabulary.count, settings: settings)
+                let fast = try BeamSearch.continuations(of: batch, decoder: &fastDecoder, vocabularySize: model.vocabulary.count)
+                let dense = try BeamSearch.continuations(of: batch, decoder: &referenceDecoder, vocabularySize: model.vocabulary.count)
                 for (index, prompt) in batch.enumerated() {
                     if fast[index] != dense[index] { mismatches.add() }
                     if chunk % 5 == 0, try BeamSearch.continuation(of: prompt, with: model, settings: settings) != fast[index] { mismatches.add() }

@@ -29,17 +29,19 @@ import Storage
         for (k, penalty) in [(1, Float(3)), (5, 3), (40, 1.5)] {
             // Each row penalizes its prompt and, so that penalties fall in every lane, the
             // best tokens the reference finds for it without penalties.
-            var plain = model.makeReferenceDecoder(prompts: prompts)
+            var plain = model.makeReferenceDecoder(prompts: prompts, settings: DecodingSettings(beams: 12, repetitionPenalty: 1))
             let none = [TokenSet](repeating: TokenSet(capacity: Self.vocabularySize), count: prompts.count)
-            let unpenalized: [[ScoredToken]] = try plain.topCandidates(12, penalty: 1, penalized: none)
+            let unpenalized: [[ScoredToken]] = try plain.topCandidates(penalized: none)
             var sets: [TokenSet] = []
             for (prompt, best) in zip(prompts, unpenalized) {
                 let alternate: [Int32] = stride(from: 0, to: best.count, by: 2).map { best[$0].id }
                 sets.append(TokenSet(prompt + alternate, capacity: Self.vocabularySize))
             }
-            var fast = model.makeDecoder(prompts: prompts), reference = model.makeReferenceDecoder(prompts: prompts)
-            let found = try fast.topCandidates(k, penalty: penalty, penalized: sets)
-            let expected = try reference.topCandidates(k, penalty: penalty, penalized: sets)
+            let settings = DecodingSettings(beams: k, repetitionPenalty: penalty)
+            var fast = model.makeDecoder(prompts: prompts, settings: settings)
+            var reference = model.makeReferenceDecoder(prompts: prompts, settings: settings)
+            let found = try fast.topCandidates(penalized: sets)
+            let expected = try reference.topCandidates(penalized: sets)
             for (row, (a, b)) in zip(found, expected).enumerated() {
                 #expect(a.map { $0.id } == b.map { $0.id }, "k \(k) row \(row)")
                 #expect(zip(a, b).allSatisfy { abs($0.score - $1.score) < 1e-4 }, "k \(k) row \(row)")

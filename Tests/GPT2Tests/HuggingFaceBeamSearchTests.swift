@@ -34,13 +34,13 @@ struct HuggingFaceBeamSearchTests {
             let beams = (expected["all_5_final_beams"] as! [[[Int]]]).map { $0.map { Array($0.dropFirst(8)).map(Int32.init) } }
             let scores = expected["all_5_final_scores"] as! [[Double]]
             func decoder(_ prompts: [[Int32]]) -> any StepDecoder {
-                GPT2Decoder(model: model, prompts: prompts, startToken: false, banned: TokenSet(banned, capacity: 50))
+                GPT2Decoder(model: model, prompts: prompts, settings: settings, startToken: false, banned: TokenSet(banned, capacity: 50))
             }
             var batched = decoder(prompts)
-            let together = try BeamSearch.finalBeams(of: prompts, decoder: &batched, vocabularySize: 50, settings: settings)
+            let together = try BeamSearch.finalBeams(of: prompts, decoder: &batched, vocabularySize: 50)
             for (index, prompt) in prompts.enumerated() {
                 var single = decoder([prompt])
-                let alone = try BeamSearch.finalBeams(of: [prompt], decoder: &single, vocabularySize: 50, settings: settings)[0]
+                let alone = try BeamSearch.finalBeams(of: [prompt], decoder: &single, vocabularySize: 50)[0]
                 for found in [alone, together[index]] {
                     #expect(found.map(\.tokens) == beams[index], "\(name) \(setting) prompt \(index)")
                     for (beam, score) in zip(found, scores[index]) {

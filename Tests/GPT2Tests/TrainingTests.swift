@@ -65,12 +65,4 @@ func smallTrainingData(blocks: Int, length: Int, seed: UInt64) throws -> (Vocabu
         #expect(abs(schedule.rate(at: 13) - 0.1) < 1e-12)
         #expect(schedule.rate(at: 8) < schedule.rate(at: 5) && schedule.rate(at: 8) > 0.1)
     }
-
-    /// The README's "Ranges" table lists the transformer's settings with the same ranges.
-    @Test func theReadmeTableListsEveryTransformerLimit() throws {
-        for limit in GPT2Limits.table {
-            let row = try readmeRow(naming: limit.names)
-            #expect(row?.contains(limit.range) == true, "README lacks \(limit.names) \(limit.range)")
-        }
-    }
 }

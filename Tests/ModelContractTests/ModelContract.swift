@@ -48,17 +48,19 @@ struct ModelContract {
             sets.append(set)
         }
         for (k, penalty) in [(1, Float(1)), (5, 3), (vocabularySize, 2)] {
-            var fast = model.makeDecoder(prompts: prompts), reference = model.makeReferenceDecoder(prompts: prompts)
+            let settings = DecodingSettings(beams: k, repetitionPenalty: penalty, newTokens: 3)
+            var fast = model.makeDecoder(prompts: prompts, settings: settings)
+            var reference = model.makeReferenceDecoder(prompts: prompts, settings: settings)
             for step in 0..<3 {
-                let found = try fast.topCandidates(k, penalty: penalty, penalized: sets)
-                let expected = try reference.topCandidates(k, penalty: penalty, penalized: sets)
+                let found = try fast.topCandidates(penalized: sets)
+                let expected = try reference.topCandidates(penalized: sets)
                 #expect(zip(found, expected).allSatisfy(same), "k \(k) penalty \(penalty) step \(step)")
                 for (row, candidates) in expected.enumerated() {
                     #expect(candidates == candidates.sorted(by: ScoredToken.ranksBefore))
                     #expect(!candidates.contains { $0.id == SpecialToken.startOfSequence.id || $0.id == SpecialToken.endOfSequence.id })
                     if step == 0, row < 4 {
-                        var single = model.makeDecoder(prompts: [prompts[row]])
-                        #expect(same(try single.topCandidates(k, penalty: penalty, penalized: [sets[row]])[0], candidates), "row \(row) alone")
+                        var single = model.makeDecoder(prompts: [prompts[row]], settings: settings)
+                        #expect(same(try single.topCandidates(penalized: [sets[row]])[0], candidates), "row \(row) alone")
                     }
                 }
                 // Fork: every row continues the row after it with its best token (the last, itself).
@@ -96,8 +98,9 @@ struct ModelContract {
                 for _ in 0..<steps {
                     var next: [([Int32], Float)] = []
                     for (tokens, score) in paths {
-                        var decoder = model.makeReferenceDecoder(prompts: [prompt + tokens])
-                        let all = try decoder.topCandidates(vocabularySize, penalty: penalty, penalized: [TokenSet(prompt + tokens, capacity: vocabularySize)])[0]
+                        var decoder = model.makeReferenceDecoder(prompts: [prompt + tokens],
+                                                                 settings: DecodingSettings(beams: vocabularySize, repetitionPenalty: penalty, newTokens: 1))
+                        let all = try decoder.topCandidates(penalized: [TokenSet(prompt + tokens, capacity: vocabularySize)])[0]
                         for candidate in all where generatable.contains(candidate.id) { next.append((tokens + [candidate.id], score + candidate.score)) }
                     }
                     paths = next
@@ -125,9 +128,9 @@ struct ModelContract {
         #expect(try loaded.score(sequences, mode: .block) == model.score(sequences, mode: .block))
         let prompts = (0..<min(8, sequences.count)).map { Array(sequences[$0]) }
         let settings = DecodingSettings(beams: 3, repetitionPenalty: 2, newTokens: 5)
-        var before = model.makeDecoder(prompts: prompts), after = loaded.makeDecoder(prompts: prompts)
-        #expect(try BeamSearch.continuations(of: prompts, decoder: &before, vocabularySize: vocabularySize, settings: settings)
-                == BeamSearch.continuations(of: prompts, decoder: &after, vocabularySize: vocabularySize, settings: settings))
+        var before = model.makeDecoder(prompts: prompts, settings: settings), after = loaded.makeDecoder(prompts: prompts, settings: settings)
+        #expect(try BeamSearch.continuations(of: prompts, decoder: &before, vocabularySize: vocabularySize)
+                == BeamSearch.continuations(of: prompts, decoder: &after, vocabularySize: vocabularySize))
     }
 
     /// The corpus writer's output does not depend on the batch size or the thread count.

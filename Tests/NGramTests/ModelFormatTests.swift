@@ -76,6 +76,14 @@ func perSequenceScores(_ model: NGramLanguageModel, _ path: String, mode: Sequen
         for threads in [1, 2, 3, 8] {
             #expect(model.model.scoreAll(sequences, mode: mode, threads: threads, tokensPerRun: 10) == single, "\(threads) threads")
         }
+        // More empty sequences in a row than the scorer has lanes, between and after others.
+        var gappy = TrainingSequences()
+        for index in 0..<120 {
+            gappy.append((20..<60).contains(index) || index >= 100 ? [] : Array(sequences[index % sequences.count]))
+        }
+        var gappySingle: [SequenceScore] = []
+        gappy.forEach { gappySingle.append(model.model.score($0, mode: mode)) }
+        #expect(model.model.scoreAll(gappy, mode: mode, threads: 1, tokensPerRun: 10) == gappySingle)
         let parallel = try TrainingSequences.read(MemorySource(text), tokenizer: .whitespace, vocabulary: model.vocabulary, mode: mode,
                                                   blockSize: 16, unknownID: model.unknownWordID, threads: 2)
         #expect(parallel.tokens == sequences.tokens && parallel.ends == sequences.ends)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Pipeline
+import ModelFamilies
 
 /// A run's steps come after everything they read, and what is still to do is exactly what the
 /// unfinished evaluations need.
@@ -9,7 +10,7 @@ import Testing
     func tinyConfiguration(regime: Regime = .realFraction) throws -> RunConfiguration {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/tiny.json").path
-        var configuration = try RunConfiguration.load(from: fixture)
+        var configuration = try RunConfiguration.load(from: fixture, registry: .standard)
         configuration.regime = regime
         return configuration
     }

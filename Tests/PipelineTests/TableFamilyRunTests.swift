@@ -9,7 +9,7 @@ import TestSupport
 /// writes, resumes and reports goes through the family interface alone.
 @Suite struct TableFamilyRunTests {
     func options(_ family: TableFamily = TableFamily(), resume: Bool = false, threads: Int = 2, batch: Int = 16) -> RunOptions {
-        RunOptions(resume: resume, threads: threads, batch: batch, registry: FamilyRegistry([family]))
+        RunOptions(registry: FamilyRegistry([family]), resume: resume, threads: threads, batch: batch)
     }
 
     @Test func aRunWritesEveryArtifactResumesAfterAnInterruptionAndIsDeterministic() throws {

@@ -4,23 +4,32 @@ import Testing
 import TestSupport
 @testable import Settings
 
+// Limits as the modules declare theirs.
+private enum TestLimits {
+    static let beams = Limit<Int>(["--beams", "beams"], 1...64, reason: "beams")
+    static let repetitionPenalty = Limit<Float>(["--penalty", "repetitionPenalty"], 0...100, includesLower: false, reason: "penalty")
+    static let newTokens = Limit<Int>(["--new-tokens", "newTokens"], 1...1024, reason: "new tokens")
+    static let order = Limit<Int>(["--order", "order"], 2...6, reason: "order")
+    static let generations = Limit<Int>(["generations"], 1...100, reason: "generations")
+    static let seedCount = Limit<Int>(["seeds (how many)"], 1...100, reason: "seeds")
+    static let promptLimit = Limit<Int>(["--limit (generate)"], 1...10, reason: "prompts")
+}
+
 @Suite struct LimitTests {
     @Test func valuesOutsideTheRangeAreRefusedNamingTheOption() throws {
-        #expect(Limits.beams.contains(1) && Limits.beams.contains(64) && !Limits.beams.contains(0) && !Limits.beams.contains(65))
-        #expect(!Limits.repetitionPenalty.contains(0) && Limits.repetitionPenalty.contains(100) && Limits.repetitionPenalty.contains(1e-3))
-        #expect(throws: CollapseError("--beams must be within 1…64 (got 100000)")) { try Limits.beams.check(100000, as: "--beams") }
+        #expect(TestLimits.beams.contains(1) && TestLimits.beams.contains(64) && !TestLimits.beams.contains(0) && !TestLimits.beams.contains(65))
+        #expect(!TestLimits.repetitionPenalty.contains(0) && TestLimits.repetitionPenalty.contains(100) && TestLimits.repetitionPenalty.contains(1e-3))
+        #expect(throws: CollapseError("--beams must be within 1…64 (got 100000)")) { try TestLimits.beams.check(100000, as: "--beams") }
         #expect(throws: CollapseError("repetitionPenalty must be within (0.0, 100.0] (got 0.0)", path: "c.json")) {
-            try Limits.repetitionPenalty.check(0, as: "repetitionPenalty", path: "c.json")
+            try TestLimits.repetitionPenalty.check(0, as: "repetitionPenalty", path: "c.json")
         }
     }
 
-    /// The README's "Ranges" table lists every limit the code enforces, with the same range.
-    @Test func theReadmeTableListsEveryLimit() throws {
-        for limit in Limits.table {
-            let row = try readmeRow(naming: limit.names)
-            #expect(row != nil, "no README row names \(limit.names)")
-            #expect(row?.contains(limit.range) == true, "README row for \(limit.names) lacks '\(limit.range)': \(row ?? "")")
-        }
+    @Test func anOptionIsNamedAsTheLimitFirstSpellsIt() {
+        #expect(TestLimits.beams.option == "--beams")
+        #expect(TestLimits.promptLimit.option == "--limit")
+        #expect(TestLimits.generations.option == "generations")
+        #expect(TestLimits.beams.row.range == "within 1…64" && TestLimits.repetitionPenalty.row.range == "within (0.0, 100.0]")
     }
 }
 
@@ -31,19 +40,19 @@ import TestSupport
 
     @Test func everyProblemNamesItsKey() throws {
         var settings = try reader(#"{"beams": 2.5, "seeds": [1, 1], "name": 3, "model": {"order": 9}, "extra": true}"#)
-        #expect(throws: CollapseError("'beams' must be a whole number within 1…64 (got 2.5)", path: "c.json")) { try settings.int("beams", Limits.beams) }
-        #expect(throws: CollapseError("'seeds' lists a number twice", path: "c.json")) { try settings.distinctUnsignedList("seeds", count: Limits.seedCount) }
+        #expect(throws: CollapseError("'beams' must be a whole number within 1…64 (got 2.5)", path: "c.json")) { try settings.int("beams", TestLimits.beams) }
+        #expect(throws: CollapseError("'seeds' lists a number twice", path: "c.json")) { try settings.distinctUnsignedList("seeds", count: TestLimits.seedCount) }
         #expect(throws: CollapseError("'name' must be text in quotes (got 3)", path: "c.json")) { try settings.string("name") }
-        #expect(throws: CollapseError("missing key 'generations'", path: "c.json")) { try settings.int("generations", Limits.generations) }
+        #expect(throws: CollapseError("missing key 'generations'", path: "c.json")) { try settings.int("generations", TestLimits.generations) }
         var model = try settings.object("model")
-        #expect(throws: CollapseError("model.order must be within 2…6 (got 9)", path: "c.json")) { try model.int("order", Limits.order) }
+        #expect(throws: CollapseError("model.order must be within 2…6 (got 9)", path: "c.json")) { try model.int("order", TestLimits.order) }
         #expect(throws: CollapseError("unknown key 'extra' (known: beams, generations, model, name, seeds)", path: "c.json")) { try settings.finish() }
     }
 
     @Test func wholeNumbersAreExactUpTo64Bits() throws {
         var settings = try reader(#"{"seeds": [18446744073709551615, 0], "n": 64}"#)
-        #expect(try settings.distinctUnsignedList("seeds", count: Limits.seedCount) == [UInt64.max, 0])
-        #expect(try settings.int("n", Limits.newTokens) == 64)
+        #expect(try settings.distinctUnsignedList("seeds", count: TestLimits.seedCount) == [UInt64.max, 0])
+        #expect(try settings.int("n", TestLimits.newTokens) == 64)
         try settings.finish()
     }
 }

@@ -109,12 +109,12 @@ public struct TableModel: LanguageModel {
         logs[(Int(previous) * vocabulary.count)..<((Int(previous) + 1) * vocabulary.count)]
     }
 
-    public func makeDecoder(prompts: [[Int32]]) -> any StepDecoder {
-        TableDecoder(model: self, last: prompts.map { $0.last ?? SpecialToken.startOfSequence.id })
+    public func makeDecoder(prompts: [[Int32]], settings: DecodingSettings) -> any StepDecoder {
+        TableDecoder(model: self, settings: settings, last: prompts.map { $0.last ?? SpecialToken.startOfSequence.id })
     }
 
-    public func makeReferenceDecoder(prompts: [[Int32]]) -> any StepDecoder {
-        makeDecoder(prompts: prompts)
+    public func makeReferenceDecoder(prompts: [[Int32]], settings: DecodingSettings) -> any StepDecoder {
+        makeDecoder(prompts: prompts, settings: settings)
     }
 
     public func nextTokenDistribution(after prefix: [Int32]) -> [Double] {
@@ -152,12 +152,14 @@ public struct TableModel: LanguageModel {
 /// Rows as their last token; every query scores the whole row (the table is its own reference).
 struct TableDecoder: StepDecoder {
     let model: TableModel
+    let settings: DecodingSettings
     var last: [Int32]
 
     var rowCount: Int { last.count }
 
-    func topCandidates(_ k: Int, penalty: Float, penalized: [TokenSet]) -> [[ScoredToken]] {
-        zip(last, penalized).map { previous, set in
+    func topCandidates(penalized: [TokenSet]) -> [[ScoredToken]] {
+        let (k, penalty) = (settings.width, settings.repetitionPenalty)
+        return zip(last, penalized).map { previous, set in
             var all: [ScoredToken] = []
             for (offset, value) in model.row(after: previous).enumerated() where TableModel.predictable(Int32(offset)) {
                 let id = Int32(offset)

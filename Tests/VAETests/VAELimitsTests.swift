@@ -5,15 +5,6 @@ import TestSupport
 @testable import VAE
 
 @Suite struct VAELimitsTests {
-    /// The README's "Ranges" table lists every limit of the VAE runs, with the same range.
-    @Test func theReadmeTableListsEveryLimit() throws {
-        for limit in VAELimits.table {
-            let row = try readmeRow(naming: limit.names)
-            #expect(row != nil, "no README row names \(limit.names)")
-            #expect(row?.contains(limit.range) == true, "README row for \(limit.names) lacks '\(limit.range)': \(row ?? "")")
-        }
-    }
-
     @Test func aConfigurationOutsideItsRangesIsRefusedNamingTheOption() {
         var configuration = VAERunConfiguration()
         configuration.training.epochs = 0
