@@ -21,10 +21,10 @@ extension RunExecutor {
         let executor = try RunExecutor(runDirectory: runDirectory, options: RunOptions(registry: registry, reevaluate: true, threads: threads))
         let start = monotonicSeconds()
         try executor.begin()
-        let shared = try SharedData(corpus: executor.corpus)
+        let inputs = StepInputs(executor: executor)
         var evaluated = 0, missing: [String] = []
         for seed in executor.configuration.seeds {
-            let done = try executor.reevaluateSeed(seed, shared)
+            let done = try executor.reevaluateSeed(seed, inputs)
             evaluated += done
             if done < executor.configuration.generations {
                 let last = executor.configuration.generations - 1
@@ -36,18 +36,12 @@ extension RunExecutor {
     }
 
     /// Evaluates the seed's generations in order while their stored stages allow; returns how many.
-    private func reevaluateSeed(_ seed: UInt64, _ shared: SharedData) throws -> Int {
-        let models = SeedModels(executor: self, seed: seed)
+    private func reevaluateSeed(_ seed: UInt64, _ inputs: StepInputs) throws -> Int {
+        let whole = try Shard(index: 0, count: 1)
         for k in 0..<configuration.generations {
-            let base = "seed-\(seed)/gen-\(k)"
-            guard manifest.stages["\(base)/train"] != nil, manifest.stages["\(base)/generate"] != nil else { return k }
-            var training = TrainingBlocks(executor: self, shared: shared, seed: seed, generation: k)
-            try stage("\(base)/evaluate", outputs: evaluationFiles(seed: seed, generation: k)) {
-                log.note("seed \(seed) generation \(k): evaluating")
-                try evaluate(seed: seed, generation: k, model: try models.model(k), generationZero: try models.model(0),
-                             trainingBlocks: try training.blocks().count, shared: shared)
-            }
-            models.keep { $0 == 0 }
+            let stored = [RunStep.Kind.train, .generate].map { RunStep($0, seed: seed, generation: k, shard: whole) }
+            guard stored.allSatisfy({ manifest.stages[$0.key] != nil }) else { return k }
+            try execute(RunStep(.evaluate, seed: seed, generation: k, shard: whole), with: inputs)
         }
         return configuration.generations
     }

@@ -1,49 +1,60 @@
 import Evaluation
 import LanguageModeling
+import Reporting
 import Storage
 
-/// The steps of a run (`RunPlan`) done one at a time by separate processes, writing the files a
-/// local run writes (and, for shards, pieces that their merge and evaluation join into them).
+/// The steps of a run (`RunPlan`): done in turn by the local executor, which keeps what they
+/// read between them (`StepInputs`), or one at a time by separate processes (a cluster's jobs),
+/// writing the same files (and, for shards, pieces that their merge and evaluation join).
 extension RunExecutor {
-    /// Does `step` and writes its files (`outputs(of:)`). It reads what the steps it depends on
-    /// wrote, and records nothing: the process that drives the run records each step it saw end.
+    /// Does `step` alone and writes its files (`outputs(of:)`). It reads what the steps it
+    /// depends on wrote, and records nothing: the process that drives the run records each step
+    /// it saw end.
     public func perform(_ step: RunStep) throws {
-        let k = step.generation
-        let model = { [self] (generation: Int) in try loadModel("\(directory)/\(modelFile(seed: step.seed, generation: generation))") }
-        // What the stages of a local run share, prepared only for the steps that read it.
-        let training = { [self] (shared: SharedData) in TrainingBlocks(executor: self, shared: shared, seed: step.seed, generation: k) }
+        try perform(step, with: StepInputs(executor: self))
+    }
+
+    /// Does `step` in this process unless it finished before with its files intact (an
+    /// evaluation is done again when re-evaluating), and records it once it succeeded.
+    func execute(_ step: RunStep, with inputs: StepInputs) throws {
+        if !(options.reevaluate && step.kind == .evaluate), isFinished(step) { return }
+        let start = monotonicSeconds()
+        try perform(step, with: inputs)
+        try record(step, seconds: monotonicSeconds() - start)
+    }
+
+    func perform(_ step: RunStep, with inputs: StepInputs) throws {
+        let (seed, k) = (step.seed, step.generation)
+        let models = inputs.models(for: step)
         try FileSystem.createDirectory("\(directory)/\(step.isSharded ? "\(step.base)/shards" : step.base)")
         switch step.kind {
         case .train:
-            let shared = try SharedData(corpus: corpus)
-            var blocks = training(shared)
-            _ = try train(seed: step.seed, generation: k, blocks: try blocks.blocks(), shared: shared, model: model)
+            models.store(try train(seed: seed, generation: k, blocks: try inputs.trainingBlocks(for: step), shared: try inputs.shared(),
+                                   model: models.model), generation: k)
         case .generate:
-            let shared = try SharedData(corpus: corpus)
-            var blocks = training(shared)
-            let prompts = try self.prompts(&blocks, shared)
+            let prompts = try inputs.prompts(for: step)
             let range = step.shard.range(of: prompts.count)
-            log.note("\(step): continuing prompts \(range.lowerBound)..<\(range.upperBound)")
-            _ = try Stages.generate(model: try model(k), prompts: prompts.sequences(in: range), settings: configuration.decoding, threads: threads,
-                                    batch: options.batch, outputBase: "\(directory)/\(step.shardCorpus(step.shard.index))")
+            log.note("seed \(seed) generation \(k): continuing \(step.isSharded ? "prompts \(range.lowerBound)..<\(range.upperBound)" : "\(prompts.count) prompts")")
+            _ = try Stages.generate(model: try models.model(k), prompts: step.isSharded ? prompts.sequences(in: range) : prompts,
+                                    settings: configuration.decoding, threads: threads, batch: options.batch,
+                                    outputBase: "\(directory)/\(step.shardCorpus(step.shard.index))")
         case .merge:
             let shards = (0..<step.shard.count).map { "\(directory)/\(step.shardCorpus($0))" }
             _ = try Stages.merge(shards: shards, vocabulary: corpus.vocabulary, outputBase: "\(directory)/\(step.base)/corpus")
         case .score:
-            let generationZero = try model(0)
-            let generated = TrainingSequences(try readGenerated(seed: step.seed, generation: k))
+            let generationZero = try models.model(0)
+            let generated = TrainingSequences(try readGenerated(seed: seed, generation: k))
             try writeShardScores(of: generated, step: step, name: "sequence", under: generationZero)
             if k == 0 {
                 let real = TrainingSequences(try corpus.blocks(.train).blocks())
                 try writeShardScores(of: real, step: step, name: "reference", under: generationZero)
             }
         case .evaluate:
-            let shared = try SharedData(corpus: corpus)
-            var blocks = training(shared)
-            let generated = try readShardScores(step: step, name: "sequence")
-            let reference = k == 0 ? try readShardScores(step: step, name: "reference") : nil
-            try evaluate(seed: step.seed, generation: k, model: try model(k), generationZero: try model(0),
-                         trainingBlocks: try blocks.blocks().count, shared: shared, scored: (generated, reference))
+            log.note("seed \(seed) generation \(k): evaluating")
+            let scored = step.shard.count > 1
+                ? (try readShardScores(step: step, name: "sequence"), k == 0 ? try readShardScores(step: step, name: "reference") : nil) : nil
+            try evaluate(seed: seed, generation: k, model: try models.model(k), generationZero: try models.model(0),
+                         trainingBlocks: try inputs.trainingBlocks(for: step).count, shared: try inputs.shared(), scored: scored)
         }
     }
 

@@ -144,11 +144,13 @@ public final class RunExecutor {
         return adopted
     }
 
+    /// Runs every step of the run's one-shard plan in this process, skipping those that finished
+    /// before with their files intact.
     public func run() throws {
         try begin()
-        let shared = try SharedData(corpus: corpus)
-        for seed in configuration.seeds {
-            try runSeed(seed, shared)
+        let inputs = StepInputs(executor: self)
+        for step in try RunPlan(configuration: configuration, shards: 1).steps {
+            try execute(step, with: inputs)
         }
         try finish()
     }
@@ -167,34 +169,6 @@ public final class RunExecutor {
         try writeRunFile("metrics.tsv", try RunDirectory(path: directory, audited: false).longMetricsTable())
         try manifest.save(in: directory)
         log.note("finished \(directory)")
-    }
-
-    func runSeed(_ seed: UInt64, _ shared: SharedData) throws {
-        let models = SeedModels(executor: self, seed: seed)
-        let model = models.model
-        for k in 0..<configuration.generations {
-            let base = "seed-\(seed)/gen-\(k)"
-            try FileSystem.createDirectory("\(directory)/\(base)")
-            var training = TrainingBlocks(executor: self, shared: shared, seed: seed, generation: k)
-            try stage("\(base)/train", outputs: modelFiles(seed: seed, generation: k)) {
-                models.store(try train(seed: seed, generation: k, blocks: try training.blocks(), shared: shared, model: model), generation: k)
-            }
-            // Only generation 0 and the newest model are needed from here on.
-            models.keep { $0 == 0 || $0 >= k - 1 }
-
-            try stage("\(base)/generate", outputs: ["\(base)/corpus.blocks", "\(base)/corpus.txt.zst"]) {
-                let prompts = try self.prompts(&training, shared)
-                log.note("seed \(seed) generation \(k): continuing \(prompts.count) prompts")
-                _ = try Stages.generate(model: try model(k), prompts: prompts, settings: configuration.decoding, threads: threads, batch: options.batch,
-                                        outputBase: "\(directory)/\(base)/corpus")
-            }
-
-            try stage("\(base)/evaluate", outputs: evaluationFiles(seed: seed, generation: k)) {
-                log.note("seed \(seed) generation \(k): evaluating")
-                try evaluate(seed: seed, generation: k, model: try model(k), generationZero: try model(0),
-                             trainingBlocks: try training.blocks().count, shared: shared)
-            }
-        }
     }
 
     /// Trains generation k's model on `blocks` and saves it; `model(j)` gives an earlier
@@ -219,11 +193,6 @@ public final class RunExecutor {
         // The family's checkpoints were only for resuming this stage.
         try FileSystem.remove("\(directory)/\(base)/work")
         return trained
-    }
-
-    /// The blocks a generation continues: the real training blocks, or its model's own.
-    func prompts(_ training: inout TrainingBlocks, _ shared: SharedData) throws -> TrainingSequences {
-        configuration.prompts == .original ? shared.realBlocks : try training.blocks().prefix(shared.realBlocks.count)
     }
 
     /// A seed of its own for each generation's training (initialization, shuffles), drawn from

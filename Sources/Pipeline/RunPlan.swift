@@ -1,6 +1,8 @@
-/// A run's work as steps that separate processes can do (`RunStep`), each with the steps whose
-/// files it reads: per seed and generation, training, N shards of writing, their merge, N
-/// shards of scoring by generation 0, and the evaluation.
+/// A run's work as steps (`RunStep`), each with the steps whose files it reads: per seed and
+/// generation, training, N shards of writing, their merge, N shards of scoring by generation 0,
+/// and the evaluation. With one shard a generation is training, writing and evaluation (which
+/// scores by itself): the stages a run on one machine does in this order. The local executor
+/// and the cluster's both run a plan, so a stage is described here once.
 ///
 /// The dependencies name every step whose files a step reads (not only the nearest), so a run
 /// continued after some files were damaged waits for exactly the steps that rewrite them.
@@ -23,8 +25,10 @@ public struct RunPlan: Sendable {
             for k in 0..<configuration.generations {
                 steps.append(RunStep(.train, seed: seed, generation: k, shard: whole))
                 steps += pieces.map { RunStep(.generate, seed: seed, generation: k, shard: $0) }
-                steps.append(RunStep(.merge, seed: seed, generation: k, shard: whole))
-                steps += pieces.map { RunStep(.score, seed: seed, generation: k, shard: $0) }
+                if shards > 1 {
+                    steps.append(RunStep(.merge, seed: seed, generation: k, shard: whole))
+                    steps += pieces.map { RunStep(.score, seed: seed, generation: k, shard: $0) }
+                }
                 steps.append(RunStep(.evaluate, seed: seed, generation: k, shard: whole))
             }
         }
@@ -42,10 +46,12 @@ public struct RunPlan: Sendable {
             RunStep(kind, seed: step.seed, generation: generation, shard: whole)
         }
         func shardsOf(_ kind: RunStep.Kind) -> [RunStep] {
-            pieces.map { RunStep(kind, seed: step.seed, generation: k, shard: $0) }
+            shards > 1 ? pieces.map { RunStep(kind, seed: step.seed, generation: k, shard: $0) } : []
         }
+        // The step that leaves generation j's whole corpus.
+        func corpus(_ j: Int) -> RunStep { one(shards > 1 ? .merge : .generate, j) }
         // The corpora generation k's training blocks (and `previous` prompts) are assembled from.
-        let data: [RunStep] = k == 0 ? [] : (configuration.regime == .accumulate ? Array(0..<k) : [k - 1]).map { one(.merge, $0) }
+        let data: [RunStep] = k == 0 ? [] : (configuration.regime == .accumulate ? Array(0..<k) : [k - 1]).map(corpus)
         switch step.kind {
         case .train:
             return data + (k == 0 ? [] : [one(.train, 0), one(.train, k - 1)])
@@ -54,9 +60,9 @@ public struct RunPlan: Sendable {
         case .merge:
             return shardsOf(.generate)
         case .score:
-            return [one(.merge, k), one(.train, 0)]
+            return [corpus(k), one(.train, 0)]
         case .evaluate:
-            return shardsOf(.score) + [one(.train, k), one(.merge, k), one(.train, 0)] + data + (k == 0 ? [] : [one(.evaluate, 0)])
+            return shardsOf(.score) + [one(.train, k), corpus(k), one(.train, 0)] + data + (k == 0 ? [] : [one(.evaluate, 0)])
         }
     }
 

@@ -1,10 +1,12 @@
-/// One unit of a run's work that a process can do on its own (a cluster job, or a task of an
-/// array job): a generation's training, one shard of its writing or of its scoring by
-/// generation 0, the merge of the written shards, or its evaluation.
+/// One unit of a run's work that a process can do on its own (a stage of a local run, a cluster
+/// job, or a task of an array job): a generation's training, its writing (whole, or one shard),
+/// the merge of the written shards, one shard of its scoring by generation 0, or its evaluation
+/// (which scores by itself when the generation is not sharded).
 ///
-/// A step's key is its record in the manifest. Training, merging (recorded as the generation's
-/// `generate` stage) and evaluation have the keys and files of the stages a local run records,
-/// so a run started on a cluster can be continued on one machine and the other way round.
+/// A step's key is its record in the manifest. Training, the whole writing or the merge
+/// (recorded as the generation's `generate` stage) and evaluation have the same keys and files
+/// however many shards the run uses, so a run started on a cluster can be continued on one
+/// machine and the other way round.
 public struct RunStep: Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, CaseIterable {
         case train, generate, merge, score, evaluate
@@ -14,7 +16,8 @@ public struct RunStep: Sendable, Hashable, CustomStringConvertible {
     public let seed: UInt64
     public let generation: Int
     /// The shard of a `generate` or `score` step; for the other kinds, the number of shards
-    /// the generation is written and scored in (index 0).
+    /// the generation is written and scored in (index 0). A `generate` step of one shard writes
+    /// the whole corpus.
     public let shard: Shard
 
     public init(_ kind: Kind, seed: UInt64, generation: Int, shard: Shard) {
@@ -24,7 +27,8 @@ public struct RunStep: Sendable, Hashable, CustomStringConvertible {
         self.shard = shard
     }
 
-    public var isSharded: Bool { kind == .generate || kind == .score }
+    /// One of several pieces of a generation's writing or scoring.
+    public var isSharded: Bool { (kind == .generate || kind == .score) && shard.count > 1 }
 
     var base: String { "seed-\(seed)/gen-\(generation)" }
 
@@ -32,8 +36,8 @@ public struct RunStep: Sendable, Hashable, CustomStringConvertible {
     public var key: String {
         switch kind {
         case .train: "\(base)/train"
+        case .generate where !isSharded, .merge: "\(base)/generate"
         case .generate: "\(base)/generate/shard-\(shard.index)-of-\(shard.count)"
-        case .merge: "\(base)/generate"
         case .score: "\(base)/score/shard-\(shard.index)-of-\(shard.count)"
         case .evaluate: "\(base)/evaluate"
         }
@@ -44,8 +48,9 @@ public struct RunStep: Sendable, Hashable, CustomStringConvertible {
         return isSharded ? "\(name) shard \(shard)" : name
     }
 
-    /// The base path (no extension) of shard `index`'s corpus, relative to the run directory.
-    func shardCorpus(_ index: Int) -> String { "\(base)/shards/corpus-\(index)-of-\(shard.count)" }
+    /// The base path (no extension) of shard `index`'s corpus, relative to the run directory:
+    /// the generation's corpus itself when it is written in one piece.
+    func shardCorpus(_ index: Int) -> String { shard.count == 1 ? "\(base)/corpus" : "\(base)/shards/corpus-\(index)-of-\(shard.count)" }
 
     /// Shard `index`'s perplexities under generation 0 of the corpus (`sequence`) or, for
     /// generation 0, of the real blocks (`reference`).

@@ -6,29 +6,12 @@ import Storage
 
 /// How a run records, verifies, skips and rebuilds its stages (resume and repair).
 extension RunExecutor {
-    /// Runs `body` unless the stage finished before and its files are intact (and, when
-    /// re-evaluating, the stage is not an evaluation). The record is replaced only once the
-    /// stage succeeded.
-    func stage(_ key: String, outputs: [String], _ body: () throws -> Void) throws {
-        if manifest.stages[key] != nil && !(options.reevaluate && key.hasSuffix("/evaluate")) {
-            guard let damaged = manifest.firstDamagedOutput(of: key, in: directory) else { return }
-            writeToStandardError("\(damaged): missing or damaged (checksum differs from the manifest); recomputing \(key)\n")
-            manifest.stages[key] = nil
-        }
-        let start = monotonicSeconds()
-        try body()
-        var checksums: [String: String] = [:]
-        for file in outputs { checksums[file] = try fileChecksum("\(directory)/\(file)") }
-        manifest.stages[key] = RunManifest.Stage(name: key, outputs: checksums, seconds: monotonicSeconds() - start)
-        try manifest.save(in: directory)
-    }
-
     /// Whether `step` ended before with its files intact. A record whose files are missing or
     /// damaged is dropped (and said so on stderr), so the step is done again.
     public func isFinished(_ step: RunStep) -> Bool {
         guard manifest.stages[step.key] != nil else { return false }
         guard let damaged = manifest.firstDamagedOutput(of: step.key, in: directory) else { return true }
-        writeToStandardError("\(damaged): missing or damaged (checksum differs from the manifest); redoing \(step)\n")
+        writeToStandardError("\(damaged): missing or damaged (checksum differs from the manifest); recomputing \(step.key)\n")
         manifest.stages[step.key] = nil
         return false
     }
@@ -46,7 +29,7 @@ extension RunExecutor {
         for file in outputs(of: step) { checksums[file] = try fileChecksum("\(directory)/\(file)") }
         manifest.stages[step.key] = RunManifest.Stage(name: step.key, outputs: checksums, seconds: seconds)
         let parts: RunStep.Kind? = step.kind == .merge ? .generate : step.kind == .evaluate ? .score : nil
-        if let parts {
+        if let parts, step.shard.count > 1 {
             for index in 0..<step.shard.count {
                 let part = RunStep(parts, seed: step.seed, generation: step.generation, shard: try Shard(index: index, count: step.shard.count))
                 manifest.stages[part.key] = nil

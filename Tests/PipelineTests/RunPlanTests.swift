@@ -31,6 +31,25 @@ import ModelFamilies
         #expect(merges == (regime == .accumulate ? [0, 1] : [1]))
     }
 
+    /// One shard is what the local executor runs: per generation training, the whole writing
+    /// (recorded as the merge of a sharded plan is) and the evaluation, which scores by itself.
+    @Test(arguments: [Regime.realFraction, .accumulate])
+    func oneShardIsTrainWriteEvaluate(regime: Regime) throws {
+        let plan = try RunPlan(configuration: try tinyConfiguration(regime: regime), shards: 1)
+        #expect(plan.steps.map(\.kind) == Array(repeating: [RunStep.Kind.train, .generate, .evaluate], count: 2 * 3).flatMap { $0 })
+        #expect(plan.steps.map(\.key).prefix(3) == ["seed-1/gen-0/train", "seed-1/gen-0/generate", "seed-1/gen-0/evaluate"])
+        #expect(plan.steps.allSatisfy { !$0.isSharded })
+        let position = Dictionary(uniqueKeysWithValues: plan.steps.enumerated().map { ($1, $0) })
+        for (index, step) in plan.steps.enumerated() {
+            for dependency in plan.dependencies(of: step) {
+                #expect(position[dependency].map { $0 < index } == true, "\(step) reads \(dependency)")
+            }
+        }
+        let whole = try Shard(index: 0, count: 1)
+        let evaluation = plan.dependencies(of: RunStep(.evaluate, seed: 2, generation: 2, shard: whole))
+        #expect(Set(evaluation.filter { $0.kind == .generate }.map(\.generation)) == (regime == .accumulate ? [0, 1, 2] : [1, 2]))
+    }
+
     @Test func nothingFinishedMeansEveryStep() throws {
         let plan = try RunPlan(configuration: try tinyConfiguration(), shards: 3)
         #expect(plan.pending { _ in false } == plan.steps)
