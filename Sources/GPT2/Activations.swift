@@ -4,9 +4,19 @@ import NeuralNetworks
 /// the backward pass needs, and the scratch gradients it uses; allocated once per shape and
 /// reused step after step (the [tokens × vocabulary] logits above all).
 final class Activations<T: Scalar> {
+    /// One block's intermediates over `rows` tokens (decoding keeps one set for every block and
+    /// step, with no attention weights: it attends through its cache).
     struct Block {
         let ln1, ln1Mean, ln1Rstd, qkv, attention, attentionOut, residual2: TensorBuffer<T>
         let ln2, ln2Mean, ln2Rstd, fc, fcGelu, output: TensorBuffer<T>
+
+        init(rows n: Int, width c: Int, attentionWeights: Int) {
+            func buffer(_ count: Int) -> TensorBuffer<T> { TensorBuffer(count: count) }
+            (ln1, ln1Mean, ln1Rstd, qkv) = (buffer(n * c), buffer(n), buffer(n), buffer(3 * n * c))
+            (attention, attentionOut, residual2) = (buffer(attentionWeights), buffer(n * c), buffer(n * c))
+            (ln2, ln2Mean, ln2Rstd) = (buffer(n * c), buffer(n), buffer(n))
+            (fc, fcGelu, output) = (buffer(4 * n * c), buffer(4 * n * c), buffer(n * c))
+        }
     }
 
     let batch: Int
@@ -33,10 +43,7 @@ final class Activations<T: Scalar> {
         func buffer(_ count: Int) -> TensorBuffer<T> { TensorBuffer(count: count) }
         encoded = buffer(n * c)
         blocks = (0..<configuration.layers).map { _ in
-            Block(ln1: buffer(n * c), ln1Mean: buffer(n), ln1Rstd: buffer(n), qkv: buffer(3 * n * c),
-                  attention: buffer(batch * configuration.heads * length * length), attentionOut: buffer(n * c), residual2: buffer(n * c),
-                  ln2: buffer(n * c), ln2Mean: buffer(n), ln2Rstd: buffer(n), fc: buffer(4 * n * c), fcGelu: buffer(4 * n * c),
-                  output: buffer(n * c))
+            Block(rows: n, width: c, attentionWeights: batch * configuration.heads * length * length)
         }
         lnf = buffer(n * c)
         lnfMean = buffer(n)

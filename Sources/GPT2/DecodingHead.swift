@@ -16,9 +16,18 @@ import Tokenization
 /// of unpenalized tokens cannot make the list; within each group the order of logits is the
 /// order of scores. Blocks a worker takes, and the order partial sums are combined in, depend
 /// only on the fixed number of lanes: results are the same at every thread count.
+///
+/// What it shares with `ClassifierHead` (training and scoring): the blocks of classes, the lanes,
+/// the packed embedding's tiled product and the joining of the lanes' sums (`LogSumExp`). What
+/// differs, and why: a row's block is folded by `fold`, which takes the block's largest logit in
+/// the same pass that picks candidates and then sums with it, where training's one pass
+/// (`ClassifierHead.accumulateExponentials`) also writes the exponentials its backward needs;
+/// and nothing here is kept beyond each row's few best logits. `GPT2ReferenceDecoder` scores
+/// every id the plain way, as the reference this head is tested against.
 final class DecodingHead {
-    static let columns = 1024
-    static let lanes = 4
+    /// The blocks of classes and the lanes of training's and scoring's head.
+    static let columns = ClassifierHead.columns
+    static let lanes = ClassifierHead.lanes
 
     let classes: Int
     let channels: Int
@@ -131,13 +140,9 @@ final class DecodingHead {
     /// (combined in lane order), then every kept logit scored and the best k taken; nil when
     /// that log-sum is not finite.
     static func choose(_ k: Int, from lanes: [RowState], penalty: Float) -> [ScoredToken]? {
-        var maximum = -Float.infinity, sum: Float = 0
-        for state in lanes where state.maximum > -.infinity {
-            let combined = max(maximum, state.maximum)
-            sum = sum * exp(maximum - combined) + state.sum * exp(state.maximum - combined)
-            maximum = combined
-        }
-        let logSum = log(sum) + maximum
+        var total = LogSumExp<Float>()
+        for state in lanes { total.add(maximum: state.maximum, sum: state.sum) }
+        let logSum = total.value
         guard logSum.isFinite else { return nil }
         var best = TopK(k)
         for state in lanes {

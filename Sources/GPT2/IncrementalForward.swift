@@ -2,8 +2,9 @@ import NeuralNetworks
 
 /// The forward pass for decoding: new tokens join their rows' key/value cache and attend to
 /// everything before them, so a step costs one token per row instead of the whole sequence.
-/// The same layers as training (`NeuralNetworks`), on [new tokens × width] matrices, in buffers
-/// kept from one step to the next.
+/// The same block forward as training (`Transformer.forward(_:_:parameters:input:rows:width:attend:)`),
+/// with attention over the cache, on [new tokens × width] matrices in one set of buffers kept
+/// from one step and block to the next.
 final class IncrementalForward {
     let configuration: GPT2Configuration
     let layout: GPT2Layout
@@ -41,14 +42,23 @@ final class IncrementalForward {
             for j in 0..<c { x[i * c + j] = token[j] + position[j] }
         }
         let step = Step(rows: rows, positions: positions, slots: slots, rowSlots: cache.slots, cache: cache)
+        let block = buffers.block
+        var hidden = UnsafePointer(x.pointer)
         for (layer, offsets) in layout.blocks.enumerated() {
-            block(layer: layer, offsets, step)
+            Transformer<Float>.forward(block, offsets, parameters: p, input: hidden, rows: m, width: c) { qkv, output in
+                // The new tokens' keys and values join the cache before any of them attends.
+                for i in 0..<m {
+                    cache.keys(slot: slots[i], layer: layer).update(from: qkv + i * 3 * c + c, count: 2 * c)
+                }
+                attend(layer: layer, step, qkv: qkv, output: output)
+            }
+            hidden = UnsafePointer(block.output.pointer)
         }
         // The final LayerNorm, for the rows that need logits.
         let selected = buffers.selected, normed = buffers.normed
         for (index, row) in outputRows.enumerated() {
             guard let token = last[row] else { preconditionFailure("row \(row) was fed no token") }
-            (selected.pointer + index * c).update(from: x.pointer + token * c, count: c)
+            (selected.pointer + index * c).update(from: hidden + token * c, count: c)
         }
         LayerNorm.forward(normed.pointer, mean: buffers.mean.pointer, rstd: buffers.rstd.pointer, selected.pointer,
                           weight: p + layout.finalNormWeight, bias: p + layout.finalNormBias, rows: outputRows.count, channels: c)
@@ -68,48 +78,21 @@ final class IncrementalForward {
     /// Working buffers for up to `tokens` tokens and `outputs` output rows.
     private struct Buffers {
         let tokens, outputs: Int
-        let x, norm, qkv, attention, fc, fcGelu, projected, mean, rstd, selected, normed: TensorBuffer<Float>
+        /// The new tokens' embeddings, then every block's intermediates.
+        let x: TensorBuffer<Float>
+        let block: Activations<Float>.Block
+        /// The final LayerNorm's input rows, output and statistics.
+        let selected, normed, mean, rstd: TensorBuffer<Float>
         init(tokens: Int, outputs: Int, width: Int) {
             self.tokens = tokens
             self.outputs = outputs
             x = TensorBuffer(count: tokens * width)
-            norm = TensorBuffer(count: tokens * width)
-            qkv = TensorBuffer(count: tokens * 3 * width)
-            attention = TensorBuffer(count: tokens * width)
-            fc = TensorBuffer(count: tokens * 4 * width)
-            fcGelu = TensorBuffer(count: tokens * 4 * width)
-            projected = TensorBuffer(count: tokens * width)
-            mean = TensorBuffer(count: max(tokens, 1))
-            rstd = TensorBuffer(count: max(tokens, 1))
+            block = Activations<Float>.Block(rows: tokens, width: width, attentionWeights: 0)
             selected = TensorBuffer(count: outputs * width)
             normed = TensorBuffer(count: outputs * width)
+            mean = TensorBuffer(count: max(outputs, 1))
+            rstd = TensorBuffer(count: max(outputs, 1))
         }
-    }
-
-    /// One block over the new tokens, in place on `buffers.x`.
-    private func block(layer: Int, _ offsets: GPT2Layout.Block, _ step: Step) {
-        let (m, c) = (step.rows.count, configuration.width)
-        let p = parameters.pointer, b = buffers
-        LayerNorm.forward(b.norm.pointer, mean: b.mean.pointer, rstd: b.rstd.pointer, b.x.pointer,
-                          weight: p + offsets.ln1Weight, bias: p + offsets.ln1Bias, rows: m, channels: c)
-        Linear.forward(b.qkv.pointer, b.norm.pointer, weight: p + offsets.attentionWeight, bias: p + offsets.attentionBias,
-                       rows: m, inputs: c, outputs: 3 * c)
-        for i in 0..<m {
-            let qkv = b.qkv.pointer + i * 3 * c, keys = step.cache.keys(slot: step.slots[i], layer: layer)
-            keys.update(from: qkv + c, count: 2 * c)
-        }
-        attend(layer: layer, step)
-        Linear.forward(b.projected.pointer, b.attention.pointer, weight: p + offsets.projectionWeight,
-                       bias: p + offsets.projectionBias, rows: m, inputs: c, outputs: c)
-        for i in 0..<(m * c) { b.x[i] += b.projected[i] }
-        LayerNorm.forward(b.norm.pointer, mean: b.mean.pointer, rstd: b.rstd.pointer, b.x.pointer,
-                          weight: p + offsets.ln2Weight, bias: p + offsets.ln2Bias, rows: m, channels: c)
-        Linear.forward(b.fc.pointer, b.norm.pointer, weight: p + offsets.fcWeight, bias: p + offsets.fcBias,
-                       rows: m, inputs: c, outputs: 4 * c)
-        GELU.forward(b.fcGelu.pointer, b.fc.pointer, count: 4 * m * c)
-        Linear.forward(b.projected.pointer, b.fcGelu.pointer, weight: p + offsets.mlpProjectionWeight,
-                       bias: p + offsets.mlpProjectionBias, rows: m, inputs: 4 * c, outputs: c)
-        for i in 0..<(m * c) { b.x[i] += b.projected[i] }
     }
 
     /// y = Σₜ (weights[t] / divisor) · values(t) over `size` channels, each channel summed in t
@@ -144,13 +127,12 @@ final class IncrementalForward {
         if vectors > 3 { out.storeBytes(of: sums.3, toByteOffset: 192, as: SIMD16<Float>.self) }
     }
 
-    /// Each new token's query against its row's keys up to its own position: softmax(q·kᵀ/√d)·v
-    /// per head, into `buffers.attention`.
-    private func attend(layer: Int, _ step: Step) {
+    /// Each new token's query (in `qkv`) against its row's keys up to its own position:
+    /// softmax(q·kᵀ/√d)·v per head, into `output`.
+    private func attend(layer: Int, _ step: Step, qkv qkvBase: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
         let (c, heads) = (configuration.width, configuration.heads)
         let size = c / heads
         let scale = 1 / Float(size).squareRoot()
-        let qkvBase = buffers.qkv.pointer, output = buffers.attention.pointer
         Parallel.forEach(step.rows.count * heads, grain: 8) { range in
             let weights = UnsafeMutablePointer<Float>.allocate(capacity: configuration.context)
             defer { weights.deallocate() }

@@ -77,14 +77,27 @@ public final class Transformer<T: Scalar> {
     }
 
     private func forward(_ block: Activations<T>.Block, _ offsets: GPT2Layout.Block, input: UnsafeMutablePointer<T>, batch: Int, length: Int) {
-        let (n, c) = (batch * length, configuration.width)
-        let p = parameters.pointer
+        let c = configuration.width
+        Self.forward(block, offsets, parameters: parameters.pointer, input: input, rows: batch * length, width: c) { qkv, output in
+            CausalSelfAttention.forward(output, weights: block.attention.pointer, qkv: qkv, batch: batch, length: length, channels: c,
+                                        heads: configuration.heads)
+        }
+    }
+
+    /// One block forward over `rows` tokens: output = r + mlp(ln2(r)) with
+    /// r = input + projection(attention(c_attn(ln1(input)))). Training and scoring (whole
+    /// sequences) and decoding (`IncrementalForward`: new tokens over a cache) share it and
+    /// differ only in `attend`, which turns the [rows × 3·width] q/k/v into [rows × width].
+    /// `input` may be `block.output` itself (decoding's one set of buffers): it is read before
+    /// the output is written.
+    /// - Complexity: O(rows × width²) besides `attend`.
+    static func forward(_ block: Activations<T>.Block, _ offsets: GPT2Layout.Block, parameters p: UnsafePointer<T>, input: UnsafePointer<T>,
+                        rows n: Int, width c: Int, attend: (UnsafePointer<T>, UnsafeMutablePointer<T>) -> Void) {
         LayerNorm.forward(block.ln1.pointer, mean: block.ln1Mean.pointer, rstd: block.ln1Rstd.pointer, input,
                           weight: p + offsets.ln1Weight, bias: p + offsets.ln1Bias, rows: n, channels: c)
         Linear.forward(block.qkv.pointer, block.ln1.pointer, weight: p + offsets.attentionWeight, bias: p + offsets.attentionBias,
                        rows: n, inputs: c, outputs: 3 * c)
-        CausalSelfAttention.forward(block.attentionOut.pointer, weights: block.attention.pointer, qkv: block.qkv.pointer,
-                                    batch: batch, length: length, channels: c, heads: configuration.heads)
+        attend(block.qkv.pointer, block.attentionOut.pointer)
         Linear.forward(block.residual2.pointer, block.attentionOut.pointer, weight: p + offsets.projectionWeight,
                        bias: p + offsets.projectionBias, rows: n, inputs: c, outputs: c)
         add(into: block.residual2.pointer, input, count: n * c)
@@ -165,7 +178,7 @@ public final class Transformer<T: Scalar> {
         return fresh
     }
 
-    private func add(into target: UnsafeMutablePointer<T>, _ source: UnsafePointer<T>, count: Int) {
+    private static func add(into target: UnsafeMutablePointer<T>, _ source: UnsafePointer<T>, count: Int) {
         Parallel.forEach(count, grain: 1 << 15) { range in
             for i in range { target[i] += source[i] }
         }

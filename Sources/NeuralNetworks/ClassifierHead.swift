@@ -129,17 +129,13 @@ public enum ClassifierHead {
             }
         }
         for n in 0..<rows {
-            var maximum = -T.infinity, sum: T = 0
+            var total = LogSumExp<T>()
             for worker in 0..<workers {
-                let m = workspace.maxima[worker * rows + n], s = workspace.sums[worker * rows + n]
-                guard m > -.infinity else { continue }
-                let combined = max(maximum, m)
-                sum = sum * T.exp(maximum - combined) + s * T.exp(m - combined)
-                maximum = combined
+                total.add(maximum: workspace.maxima[worker * rows + n], sum: workspace.sums[worker * rows + n])
             }
-            maxima[n] = maximum
-            sums[n] = sum
-            if targets[n] >= 0 { losses[n] += T.log(sum) + maximum }
+            maxima[n] = total.maximum
+            sums[n] = total.sum
+            if targets[n] >= 0 { losses[n] += total.value }
         }
     }
 
