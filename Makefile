@@ -61,21 +61,31 @@ vae: build
 	$(COLLAPSE) vae --digits "$(DIGITS_DIR)" --regime real-fraction --real-fraction 0.1 --seeds 1,2,3 --out Runs/vae-3-seeds-real-fraction --resume
 
 # KENLM_BIN names KenLM's binaries (lmplz, build_binary, query; here ../shared/tools/kenlm): the
-# n-gram's training and scoring are then measured beside KenLM's in the same run.
+# n-gram's training and scoring are then measured beside KenLM's in the same run. Every figure
+# with a goal prints its verdict; CHECK=1 makes a missed goal fail the target.
 KENLM_BIN    ?=
+CHECK        ?=
 bench: build
 	$(COLLAPSE) bench $(if $(WIKITEXT2_DIR),--wikitext "$(WIKITEXT2_DIR)") $(if $(KENLM_BIN),--kenlm "$(KENLM_BIN)") \
-		$(if $(wildcard Runs/$(basename $(notdir $(DEFAULT_RUN)))/manifest.json),--run Runs/$(basename $(notdir $(DEFAULT_RUN)))) --out bench.json
+		$(if $(wildcard Runs/$(basename $(notdir $(DEFAULT_RUN)))/manifest.json),--run Runs/$(basename $(notdir $(DEFAULT_RUN)))) \
+		$(if $(CHECK),--check) --out bench.json
 
 # The transformer's training and scoring speed beside PyTorch's, on the same machine in one run:
 # a virtual environment with the CPU-only torch wheel from pip's local wheel folder (never the
-# CUDA build from the index), transformers, numpy and safetensors.
+# CUDA build from the index), transformers, numpy and safetensors. An environment that is
+# missing, broken or holds a CUDA torch is made again.
 REFERENCE_VENV ?= .venv-reference
+TORCH_WHEEL    ?= torch==2.13.0+cpu
+TORCH_WHEELS   ?= $(or $(PIP_FIND_LINKS),$(shell pip config get global.find-links 2>/dev/null),/opt/wheels)
+REFERENCE_OK   := import torch, transformers, numpy, safetensors; assert torch.version.cuda is None, "a CUDA build of torch"
 bench-reference: wikitext2
-	@if [ ! -x $(REFERENCE_VENV)/bin/python ]; then \
-		python3 -m venv $(REFERENCE_VENV) && $(REFERENCE_VENV)/bin/pip install -q "torch==2.13.0+cpu" numpy safetensors transformers; \
+	@if ! $(REFERENCE_VENV)/bin/python -c '$(REFERENCE_OK)' >/dev/null 2>&1; then \
+		echo "making $(REFERENCE_VENV) (CPU torch from $(TORCH_WHEELS))"; \
+		rm -rf $(REFERENCE_VENV) && python3 -m venv $(REFERENCE_VENV) \
+		&& $(REFERENCE_VENV)/bin/pip install -q --find-links "$(TORCH_WHEELS)" "$(TORCH_WHEEL)" numpy safetensors transformers \
+		&& $(REFERENCE_VENV)/bin/python -c '$(REFERENCE_OK)'; \
 	fi
-	$(COLLAPSE) bench --skip-ngram --gpt2 $(CORPORA)/wikitext-2 --reference $(REFERENCE_VENV)/bin/python --out bench-reference.json
+	$(COLLAPSE) bench --skip-ngram --gpt2 $(CORPORA)/wikitext-2 --reference $(REFERENCE_VENV)/bin/python $(if $(CHECK),--check) --out bench-reference.json
 
 # Both tokenizations of WikiText-2: ICU (the default) and whitespace (the form KenLM figures use).
 corpus: build

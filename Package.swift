@@ -81,6 +81,7 @@ let package = Package(
         .testTarget(name: "VAETests", dependencies: ["VAE", "NeuralNetworks", "Statistics", "Storage", "TestSupport"], swiftSettings: nativeCPU),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Pipeline", "ModelFamilies", "Storage", "TestSupport"]),
         .testTarget(name: "LanguageModelingTests", dependencies: ["LanguageModeling"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
         .testTarget(name: "CLITests", dependencies: ["CollapseCLI", "TestSupport", "Storage", "Pipeline", "Study", "ModelFamilies"]),
     ]
 )

@@ -4,55 +4,6 @@ import Reporting
 import Storage
 import Tokenization
 
-/// One measured figure.
-public struct Measurement: Codable, Sendable {
-    public init(stage: String, metric: String, value: Double, unit: String) {
-        self.stage = stage
-        self.metric = metric
-        self.value = value
-        self.unit = unit
-    }
-
-    public var stage: String
-    public var metric: String
-    public var value: Double
-    public var unit: String
-}
-
-/// What `collapse bench` measured, with the machine facts needed to compare runs.
-public struct BenchmarkResults: Codable, Sendable {
-    public var date: String
-    public var corpus: String
-    public var icuVersion: String
-    public var zstdVersion: String
-    /// The kernel family OpenBLAS runs (its speed depends on it far more than on the CPU's clock).
-    public var blasKernels: String?
-    public var repeats: Int
-    public var measurements: [Measurement]
-
-    public init(date: String, corpus: String, icuVersion: String, zstdVersion: String, repeats: Int, measurements: [Measurement]) {
-        self.date = date
-        self.corpus = corpus
-        self.icuVersion = icuVersion
-        self.zstdVersion = zstdVersion
-        self.repeats = repeats
-        self.measurements = measurements
-    }
-
-    public func rendered() -> String {
-        var table = TextTable(header: ["stage", "metric", "value", "unit"])
-        for m in measurements {
-            let small = m.value != 0 && abs(m.value) < 1e-3
-            table.append([m.stage, m.metric, small ? Format.scientific(m.value, digits: 2) : Format.fixed(m.value, digits: m.value < 10 ? 3 : 1), m.unit])
-        }
-        return "benchmarks on \(corpus) (best of \(repeats); ICU \(icuVersion), zstd \(zstdVersion)\(blasKernels.map { "; OpenBLAS \($0) kernels" } ?? ""))\n" + table.render()
-    }
-
-    public func write(to path: String) throws {
-        try FileSystem.writeText(try prettyJSON(self), to: path)
-    }
-}
-
 /// Stage throughputs on WikiText-2's training split, single-threaded, best of `repeats`.
 ///
 /// Inputs are read into memory first, so figures measure computation, not the disk.

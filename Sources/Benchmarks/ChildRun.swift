@@ -19,8 +19,11 @@ struct ChildRun {
         (self.wall, self.cpu, self.peakKiB) = (wall, cpu, peakKiB)
     }
 
-    /// Runs `executable` with stdout discarded and stdin from `input` (or nothing).
+    /// Runs `executable` with stdout discarded and stdin from `input` (or nothing); a failure
+    /// names the command, its exit status and the last line it wrote to stderr.
     init(_ executable: String, _ arguments: [String], input: String? = nil) throws {
+        let errors = "\(NSTemporaryDirectory())collapse-bench-child-\(ProcessInfo.processInfo.processIdentifier).err"
+        defer { try? FileSystem.remove(errors) }
         var pid: pid_t = 0
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -29,7 +32,7 @@ struct ChildRun {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, input ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let start = monotonicSeconds()
         guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { throw CollapseError("cannot start", path: executable) }
         var status: Int32 = 0
@@ -41,7 +44,9 @@ struct ChildRun {
         }
         wall = monotonicSeconds() - start
         guard status == 0 else {
-            throw CollapseError("\(FileSystem.lastComponent(of: executable)) \(arguments.joined(separator: " ")) failed (status \(status))", path: executable)
+            let said = (try? InputFile.readText(path: errors))?.split(whereSeparator: \.isNewline).last.map { ": \($0)" } ?? ""
+            let how = status & 0x7f == 0 ? "exit status \(status >> 8)" : "signal \(status & 0x7f)"
+            throw CollapseError("\(FileSystem.lastComponent(of: executable)) \(arguments.joined(separator: " ")) failed (\(how))\(said)", path: executable)
         }
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) * 1e-6 }
         cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime)

@@ -63,22 +63,32 @@ extension BenchmarkSuite {
     }
 
     /// Beam-search generation as the pipeline runs it, through the family registry: an order-5
-    /// block model trained on the training blocks continues the first 4,000 of them (5 beams,
-    /// penalty 3.0, 64 new tokens) on every core; the full generation time is projected from the rate.
+    /// block model trained on the ICU training blocks (as `make generations` imports them)
+    /// continues every one of them (5 beams, penalty 3.0, 64 new tokens) on every core, from its
+    /// saved file, the decoding index built inside the time, as a run's generation stage does.
+    /// The scaling from one thread to all is measured on the first 4,000 prompts.
     func measureGeneration(trainPath: String) throws -> [Measurement] {
+        let tokenizer = try TokenizerKind.icu.makeTokenizer()
         var counts = TokenCounts()
-        try TextScanner.scan(InputFile(path: trainPath), tokenizer: WhitespaceTokenizer(), into: &counts)
-        let vocabulary = try Vocabulary.build(from: counts, tokenizer: .whitespace)
-        let blocks = try TrainingSequences.read(InputFile(path: trainPath), tokenizer: WhitespaceTokenizer(), vocabulary: vocabulary,
+        try TextScanner.scan(InputFile(path: trainPath), tokenizer: tokenizer, into: &counts)
+        let vocabulary = try Vocabulary.build(from: counts, tokenizer: .icu)
+        let blocks = try TrainingSequences.read(InputFile(path: trainPath), tokenizer: tokenizer, vocabulary: vocabulary,
                                                 mode: .block, unknownID: SpecialToken.unknown.id)
         let family = try FamilyRegistry.standard.family(named: "ngram")
         let settings = JSONValue.object(["family": .string("ngram"), "order": .number("5"), "discountFallback": .bool(false)])
-        let model = try family.train(TrainingRequest(settings: settings, blocks: blocks, vocabulary: vocabulary))
-        let prompts = blocks.prefix(4_000)
-        // The decoding index is built on first use: outside the timing.
-        _ = try BeamSearch.continuation(of: [], with: model, settings: DecodingSettings(beams: 1, newTokens: 1))
+        let directory = "\(NSTemporaryDirectory())collapse-bench-generation-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileSystem.createDirectory(directory)
+        defer { try? FileSystem.remove(directory) }
+        let path = "\(directory)/\(family.modelFileName)"
+        try family.train(TrainingRequest(settings: settings, blocks: blocks, vocabulary: vocabulary)).save(to: path)
         let threads = ProcessInfo.processInfo.activeProcessorCount
-        // One thread, then all, interleaved: the scaling is their ratio.
+        let whole = try best {
+            _ = try SyntheticCorpus.continuations(of: blocks, model: try family.load(from: path), settings: DecodingSettings(), threads: threads)
+        }
+        // One thread, then all, interleaved, on a model whose index is built: the scaling is their ratio.
+        let model = try family.load(from: path)
+        _ = try BeamSearch.continuation(of: [], with: model, settings: DecodingSettings(beams: 1, newTokens: 1))
+        let prompts = blocks.prefix(4_000)
         func time(threads: Int) throws -> Double {
             let start = monotonicSeconds()
             _ = try SyntheticCorpus.continuations(of: prompts, model: model, settings: DecodingSettings(), threads: threads)
@@ -89,12 +99,12 @@ extension BenchmarkSuite {
             seconds.one = min(seconds.one, try time(threads: 1))
             seconds.all = min(seconds.all, try time(threads: threads))
         }
-        let rate = Double(prompts.count) / seconds.all
+        let stage = "generate o5, ICU blocks (5 beams, 64 new tokens, \(threads) threads)"
         return [
-            Measurement(stage: "generate o5", metric: "blocks/s (5 beams, 64 new tokens, \(threads) threads)", value: rate, unit: "blocks/s"),
-            Measurement(stage: "generate o5", metric: "\(threads) threads ÷ 1 (goal ≥ 1.85)", value: seconds.one / seconds.all, unit: "x"),
-            Measurement(stage: "generate o5", metric: "projected for all \(blocks.count) training blocks (goal ≤ 30 on a Zen 1)",
-                        value: Double(blocks.count) / rate, unit: "s"),
+            Measurement(stage: stage, metric: "one whole generation: \(blocks.count) blocks, load and index included", value: whole, unit: "s"),
+            Measurement(stage: stage, metric: "rate", value: Double(blocks.count) / whole, unit: "blocks/s"),
+            Measurement(stage: stage, metric: "\(threads) threads ÷ 1 (first \(prompts.count) prompts)", value: seconds.one / seconds.all, unit: "x",
+                        goal: .atLeast(0.925 * Double(threads))),
         ]
     }
 }

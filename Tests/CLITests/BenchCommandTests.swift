@@ -12,7 +12,7 @@ import TestSupport
     }
 
     /// With a finished run, the bench recomputes its metrics and sums the stage times the
-    /// manifest recorded, beside the default run's goals.
+    /// manifest recorded.
     @Test func aRunsRecordedStageTimesAreReported() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -22,7 +22,7 @@ import TestSupport
         let bench = try Collapse.run(["bench", "--skip-ngram", "--run", "\(root)/Runs/tiny", "--out", "\(root)/bench.json"],
                                      environment: ["COLLAPSE_QUIET": "1"])
         #expect(bench.status == 0, "\(bench.error)")
-        for metric in ["recompute all generations", "all stages as recorded (goal ≤ 300", "slowest generation stage (goal ≤ 30"] {
+        for metric in ["recompute all generations", "all stages as recorded", "slowest generation stage"] {
             #expect(bench.output.contains(metric), "\(metric)")
         }
         let json = try String(contentsOfFile: "\(root)/bench.json", encoding: .utf8)
