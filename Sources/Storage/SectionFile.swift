@@ -85,14 +85,16 @@ public final class SectionFileWriter {
     }
 }
 
-/// A `SectionFile` mapped into memory, every byte checked against its checksums on opening.
+/// A `SectionFile` mapped into memory, every byte checked against its checksums on opening
+/// (once per unchanged file: `VerificationRecord`).
 public final class SectionFileReader: Sendable {
     public let file: MappedFile
     /// The metadata the writer gave.
     public let metadata: String
     private let sections: [String: [Int]]
 
-    /// Maps `path` and checks it whole, its chunks spread over the cores.
+    /// Maps `path` and checks it whole, its chunks spread over the cores, unless this file was
+    /// checked whole before and has not changed since (`VerificationRecord`).
     /// - Returns: nil when the file does not start with `magic`.
     /// - Throws: when it is truncated or damaged anywhere.
     /// - Complexity: O(file size) reading, divided among the cores; nothing is copied into memory.
@@ -123,7 +125,12 @@ public final class SectionFileReader: Sendable {
                 throw fail("corrupt: section \(name) is out of range")
             }
         }
-        try Self.verify(file, chunks: contents.chunks, chunkSize: contents.chunkSize, dataBytes: contents.dataBytes)
+        // The table's checksum covers every chunk's: with the file's identity it names the bytes verified.
+        let fingerprint = XXHash64.hash(table).hexDigits
+        if !VerificationRecord.holds(for: path, fingerprint: fingerprint) {
+            try Self.verify(file, chunks: contents.chunks, chunkSize: contents.chunkSize, dataBytes: contents.dataBytes)
+            VerificationRecord.record(for: path, fingerprint: fingerprint)
+        }
         self.file = file
         metadata = contents.metadata
         sections = contents.sections

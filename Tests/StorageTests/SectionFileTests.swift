@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import Storage
@@ -61,5 +62,33 @@ import TestSupport
         }
         try writeBytes(original, to: path)
         #expect(try SectionFileReader(path: path, magic: "OTHERONE") == nil)
+    }
+
+    /// A file checked whole is remembered and not checked again while it is unchanged; a file
+    /// changed just now is not remembered (its times could miss a change in the same clock
+    /// tick); a byte written in place afterwards changes its times, so it is checked, and refused.
+    @Test func aCheckedFileIsTrustedOnlyWhileUnchanged() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileSystem.remove(directory) }
+        let path = "\(directory)/f.bin"
+        _ = try writeSample(to: path)
+        // A record of this file as it is now (an earlier file with the same inode may have left one).
+        func recorded() throws -> Bool {
+            let identity = try #require(VerificationRecord.Identity(path: path))
+            let record = try? String(contentsOfFile: try #require(VerificationRecord.recordFile(for: identity)), encoding: .utf8)
+            return record?.hasPrefix(String(identity.line(fingerprint: "").dropLast())) == true
+        }
+        _ = try SectionFileReader(path: path, magic: "TESTFILE")
+        #expect(try !recorded())
+        Thread.sleep(forTimeInterval: Double(VerificationRecord.settlingSeconds) + 0.2)
+        _ = try SectionFileReader(path: path, magic: "TESTFILE")
+        #expect(try recorded())
+        #expect(try SectionFileReader(path: path, magic: "TESTFILE") != nil)
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        try handle.seek(toOffset: UInt64(SectionFile.alignment + 3))
+        try handle.write(contentsOf: [0x5A])
+        try handle.close()
+        #expect(try !recorded())
+        #expect(throws: CollapseError.self) { _ = try SectionFileReader(path: path, magic: "TESTFILE") }
     }
 }
