@@ -72,20 +72,37 @@ extension NGramModel {
             }
             var gammas = [Float](repeating: 0, count: contextCount)
             var backoffs = [Float](repeating: 0, count: contextCount)
-            for c in 0..<contextCount where totals[c] > 0 {
-                gammas[c] = classes[c].gamma(d) / Float(totals[c])
-                backoffs[c] = log10f(gammas[c])
+            // Each context's and then each n-gram's values depend on nothing else computed at
+            // this order: any cut over the cores gives the same bits.
+            gammas.withUnsafeMutableBufferPointer { gammas in
+                backoffs.withUnsafeMutableBufferPointer { backoffs in
+                    nonisolated(unsafe) let (gammas, backoffs) = (gammas, backoffs)
+                    forEachPart(of: contextCount) { range in
+                        for c in range where totals[c] > 0 {
+                            gammas[c] = classes[c].gamma(d) / Float(totals[c])
+                            backoffs[c] = log10f(gammas[c])
+                        }
+                    }
+                }
             }
             classes = []
             log10Backoffs.append(backoffs)
             var probabilities = n < order ? [Float](repeating: 0, count: adjusted.count) : []
             var logs = [Float](repeating: 0, count: adjusted.count)
-            for j in 0..<adjusted.count {
-                let c = Int(contexts[j])
-                let a = adjusted[j]
-                let p = (Float(a) - d.discount(a)) / Float(totals[c]) + gammas[c] * lower[Int(suffixes[j])]
-                if n < order { probabilities[j] = p }
-                logs[j] = log10f(p)
+            let (below, contextGammas, keepsProbabilities) = (lower, gammas, n < order)
+            probabilities.withUnsafeMutableBufferPointer { probabilities in
+                logs.withUnsafeMutableBufferPointer { logs in
+                    nonisolated(unsafe) let (probabilities, logs) = (probabilities, logs)
+                    forEachPart(of: adjusted.count) { range in
+                        for j in range {
+                            let c = Int(contexts[j])
+                            let a = adjusted[j]
+                            let p = (Float(a) - d.discount(a)) / Float(totals[c]) + contextGammas[c] * below[Int(suffixes[j])]
+                            if keepsProbabilities { probabilities[j] = p }
+                            logs[j] = log10f(p)
+                        }
+                    }
+                }
             }
             log10Probabilities.append(logs)
             lower = probabilities
@@ -98,6 +115,17 @@ extension NGramModel {
                                 contexts: counts.contexts, known: known)
         counts = NGramCounts.empty
         return NGramModel(laying: dense, discounts: discounts, uniformSize: uniformSize, unknownLog10: log10f(gamma0 * uniform))
+    }
+}
+
+/// Calls `body` on consecutive parts of 0..<count, one per core, at once.
+private func forEachPart(of count: Int, _ body: (Range<Int>) -> Void) {
+    let parts = min(max(1, ProcessInfo.processInfo.activeProcessorCount), max(1, count / 65_536))
+    withoutActuallyEscaping(body) { body in
+        nonisolated(unsafe) let work = body
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            work((count * part / parts)..<(count * (part + 1) / parts))
+        }
     }
 }
 
