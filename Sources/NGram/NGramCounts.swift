@@ -197,36 +197,25 @@ private struct OrderScan: @unchecked Sendable {
         if parts.count == 1, let part = parts.first {
             return (part.keys, adjustedCounts(part.raw) { Int($1) }, part.contexts, part.suffixes, [])
         }
-        // Numbers first, by first occurrence (a merge of the parts' ordered positions)...
+        var keys = [UInt64](), contexts = [Int32](), suffixes = [Int32](), raw = [Int32]()
+        keys.reserveCapacity(total)
+        contexts.reserveCapacity(total)
+        suffixes.reserveCapacity(total)
+        raw.reserveCapacity(total)
         var globalIndex = parts.map { [Int32](repeating: 0, count: $0.keys.count) }
         var cursors = [Int](repeating: 0, count: parts.count)
         for next in 0..<total {
             var chosen = 0, earliest = Int32.max
-            for p in 0..<parts.count where cursors[p] < parts[p].firstPositions.count && parts[p].firstPositions[cursors[p]] < earliest {
-                (chosen, earliest) = (p, parts[p].firstPositions[cursors[p]])
+            for (p, part) in parts.enumerated() where cursors[p] < part.keys.count && part.firstPositions[cursors[p]] < earliest {
+                (chosen, earliest) = (p, part.firstPositions[cursors[p]])
             }
-            globalIndex[chosen][cursors[chosen]] = Int32(next)
+            let j = cursors[chosen]
+            globalIndex[chosen][j] = Int32(next)
+            keys.append(parts[chosen].keys[j])
+            contexts.append(parts[chosen].contexts[j])
+            suffixes.append(parts[chosen].suffixes[j])
+            raw.append(parts[chosen].raw[j])
             cursors[chosen] += 1
-        }
-        // ...then every part's n-grams moved to their numbers at once (the parts' numbers are disjoint).
-        let numbering = globalIndex
-        var keys = [UInt64](repeating: 0, count: total)
-        var contexts = [Int32](repeating: 0, count: total), suffixes = [Int32](repeating: 0, count: total), raw = [Int32](repeating: 0, count: total)
-        keys.withUnsafeMutableBufferPointer { keys in
-            contexts.withUnsafeMutableBufferPointer { contexts in
-                suffixes.withUnsafeMutableBufferPointer { suffixes in
-                    raw.withUnsafeMutableBufferPointer { raw in
-                        nonisolated(unsafe) let (keys, contexts, suffixes, raw) = (keys, contexts, suffixes, raw)
-                        DispatchQueue.concurrentPerform(iterations: parts.count) { p in
-                            let part = parts[p], numbers = numbering[p]
-                            for j in 0..<part.keys.count {
-                                let g = Int(numbers[j])
-                                (keys[g], contexts[g], suffixes[g], raw[g]) = (part.keys[j], part.contexts[j], part.suffixes[j], part.raw[j])
-                            }
-                        }
-                    }
-                }
-            }
         }
         return (keys, adjustedCounts(raw) { Int(globalIndex[$0][Int($1)]) }, contexts, suffixes, globalIndex)
     }
