@@ -307,10 +307,8 @@ public enum ARPA {
                 unigramBackoffTable[1][Int(id)] = unigramBackoffs[index]
                 known[Int(id)] = true
             }
-            var dense = DenseNGrams(order: order, vocabularySize: size, keys: [[], []],
+            var dense = DenseNGrams(order: order, vocabularySize: size, indices: [NGramIndex(expectedCount: 0), NGramIndex(expectedCount: 0)],
                                     log10Probabilities: probabilities, log10Backoffs: unigramBackoffTable, contexts: [[], []], known: known)
-            // Per order n ≥ 2, the n-grams read so far: key → dense index.
-            var indices = [NGramIndex(expectedCount: 0), NGramIndex(expectedCount: 0)]
             for n in 2...order {
                 var index = NGramIndex(expectedCount: declared[n - 1])
                 var contexts = [Int32](repeating: 0, count: declared[n - 1])
@@ -323,15 +321,14 @@ public enum ARPA {
                         }
                         words[k] = id
                     }
-                    guard let suffix = dense.index(of: words[1...], in: indices), let context = dense.index(of: words[..<(n - 1)], in: indices) else {
+                    guard let suffix = dense.index(of: words[1...]), let context = dense.index(of: words[..<(n - 1)]) else {
                         throw CollapseError("\(n)-gram '\(words.map { vocabulary.tokens[Int($0)] }.joined(separator: " "))' lacks its context or suffix at order \(n - 1)", path: path)
                     }
                     let (_, inserted) = index.insert(NGramIndex.key(suffix: suffix, first: words[0]))
                     guard inserted else { throw CollapseError("\(n)-gram \(j + 1) appears twice", path: path) }
                     contexts[j] = context
                 }
-                dense.keys.append(index.keysInIndexOrder())
-                indices.append(index)
+                dense.indices.append(index)
                 dense.contexts.append(contexts)
                 dense.log10Probabilities.append(logs[n])
                 if n < order { dense.log10Backoffs.append(backoffs[n]) }
@@ -344,9 +341,8 @@ public enum ARPA {
 }
 
 extension DenseNGrams {
-    /// The dense index of an n-gram given by its words (order = count), or nil, through the
-    /// maps from keys to dense indices of each order (`indices[n]`). O(order).
-    func index<C: BidirectionalCollection>(of words: C, in indices: [NGramIndex]) -> Int32? where C.Element == Int32, C.Index == Int {
+    /// The dense index of an n-gram given by its words (order = count), or nil. O(order).
+    func index<C: BidirectionalCollection>(of words: C) -> Int32? where C.Element == Int32, C.Index == Int {
         guard let last = words.last, last >= 0, Int(last) < vocabularySize, known[Int(last)] else { return nil }
         var index = last
         var n = 1

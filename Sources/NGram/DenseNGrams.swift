@@ -3,8 +3,8 @@
 struct DenseNGrams {
     var order: Int
     var vocabularySize: Int
-    /// Per order n ≥ 2, by dense index: its key (suffix's dense index at n−1, first word).
-    var keys: [[UInt64]]
+    /// Per order n ≥ 2: keys (suffix's dense index at n−1, first word) → dense index.
+    var indices: [NGramIndex]
     /// Per order n ≥ 1, by dense index (order 1: by word id).
     var log10Probabilities: [[Float]]
     /// Per order 1 ≤ n < order, by dense index: log10 γ as a context (0 if no context).

@@ -110,7 +110,7 @@ extension NGramModel {
             counts.adjusted[n] = []
             counts.suffixes[n] = []
         }
-        let dense = DenseNGrams(order: order, vocabularySize: vocabularySize, keys: counts.keys,
+        let dense = DenseNGrams(order: order, vocabularySize: vocabularySize, indices: counts.indices,
                                 log10Probabilities: log10Probabilities, log10Backoffs: log10Backoffs,
                                 contexts: counts.contexts, known: known)
         counts = NGramCounts.empty

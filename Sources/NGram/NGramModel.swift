@@ -58,14 +58,14 @@ public struct NGramModel: Sendable {
         var capacities = [0, 0]
         var counts = [0, dense.known.count { $0 }]
         for n in 2...order {
-            counts.append(dense.keys[n].count)
-            capacities.append(ProbingTables.capacity(for: dense.keys[n].count))
+            counts.append(dense.indices[n].count)
+            capacities.append(ProbingTables.capacity(for: dense.indices[n].count))
         }
         let storage = ProbingStorage(order: order)
         var slotOfLower: [Int32] = []   // dense index → slot, for the order below
         for n in 2...order {
-            let keys = dense.keys[n]
-            dense.keys[n] = []
+            let keys = dense.indices[n].keysInIndexOrder()
+            dense.indices[n] = NGramIndex(expectedCount: 0)
             let (table, contextOfSlot) = storage.allocate(order: n, capacity: capacities[n])
             var slotOf = [Int32](repeating: -1, count: keys.count)
             let logs = dense.log10Probabilities[n]
