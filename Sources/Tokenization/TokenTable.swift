@@ -10,11 +10,15 @@ public struct TokenTable: Sendable {
     private var slots: [Int32]
     private var mask: Int
 
-    public init(minimumCapacity: Int = 1024) {
+    /// - Parameter keyBytes: the keys' bytes in all, when known, so the arena never grows.
+    public init(minimumCapacity: Int = 1024, keyBytes: Int = 0) {
         var capacity = 16
         while capacity < minimumCapacity * 2 { capacity *= 2 }
         slots = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
+        arena.reserveCapacity(keyBytes)
+        offsets.reserveCapacity(minimumCapacity + 1)
+        hashes.reserveCapacity(minimumCapacity)
     }
 
     /// Number of distinct keys.

@@ -218,7 +218,7 @@ public struct Vocabulary: Sendable, Equatable {
         var tokens: [String] = [], counts: [Int] = []
         tokens.reserveCapacity(entries)
         counts.reserveCapacity(entries)
-        var table = TokenTable(minimumCapacity: entries)
+        var table = TokenTable(minimumCapacity: entries, keyBytes: bytes.count - position)
         while let line = nextLine() {
             let number = tokens.count + 5
             guard let tab = line.firstIndex(of: 0x09), tab > 0, let count = Self.decimal(line[(tab + 1)...]) else {
