@@ -11,7 +11,6 @@ struct Collapse: ParsableCommand {
         subcommands: [CorpusCommand.self, NGramCommand.self, GPT2Command.self, GenerateCommand.self, MergeCommand.self, RunCommand.self, RunStepCommand.self, StudyCommand.self, TheoryCommand.self, VAECommand.self, SamplesCommand.self, CompareCommand.self, ReportCommand.self, MetricsCommand.self, BenchCommand.self])
 
     static func main() {
-        BLAS.useCallingThreadOnly()
         do {
             var command = try parseAsRoot()
             // Restarting costs tens of milliseconds: worth it only where matrix products run.

@@ -53,6 +53,7 @@ struct CorpusCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import a WikiText-style directory (train/valid/test) as a corpus.",
             discussion: "Reads train.txt, valid.txt, test.txt (or wiki.{train,valid,test}.{tokens,raw}); builds the vocabulary from train and stores each split as zstd-compressed blocks and text under <corpora>/<name>/.")
 
@@ -72,6 +73,7 @@ struct CorpusCommand: ParsableCommand {
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stats",
             abstract: "Lines, tokens, types and blocks of a corpus, block file or text file.",
             discussion: "For a corpus directory every block file is verified against its checksum first. types counts distinct tokens of the stream (<eos> included); seen 1 / 2-10 / >10 split them by count.")
 
@@ -96,6 +98,7 @@ struct CorpusCommand: ParsableCommand {
 
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fetch",
             abstract: "Download a public corpus and import it.",
             discussion: "Known corpora: \(KnownCorpus.allCases.map(\.rawValue).joined(separator: ", ")).")
 

@@ -19,6 +19,7 @@ struct GPT2Command: ParsableCommand {
 
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "train",
             abstract: "Train a model on a corpus's training blocks; write <out>/model.safetensors and <out>/config.json.",
             discussion: "Each block is read as <s> t1 … t63 and predicts t1 … t64. AdamW (β 0.9/0.95, ε 1e-8, decoupled weight decay on 2-D weights only), linear warm-up then cosine decay to --floor-ratio × the peak, gradient norm clipped; blocks shuffled each epoch from --seed. Prints validation and test perplexity (block convention: every token predicted, the first from <s>).")
 
@@ -117,6 +118,7 @@ struct GPT2Command: ParsableCommand {
 
     struct Score: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "score",
             abstract: "Perplexity of a corpus split's blocks under a model.",
             discussion: "Prints 'perplexity:' (block convention: every token predicted, the first from <s> alone, as the n-gram's block mode), 'perplexity in-block:' (tokens 2… predicted from the earlier tokens of their block only, as language-model training code usually evaluates) and 'tokens:'.")
 

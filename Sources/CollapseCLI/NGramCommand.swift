@@ -18,6 +18,7 @@ struct NGramCommand: ParsableCommand {
 
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "train",
             abstract: "Estimate a model from a text file; its vocabulary is built from the same file.",
             discussion: "sentence mode: each non-blank line is <s> … </s>. block mode: the <eos>-separated token stream cut into blocks, each <s> t1 … tn </s>.")
 
@@ -96,6 +97,7 @@ struct NGramCommand: ParsableCommand {
 
     struct Score: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "score",
             abstract: "Perplexity of a text file under a model.",
             discussion: "Prints 'perplexity: <value>', 'tokens: <count>' (predictions, </s> included in sentence mode) and 'unknown: <count>' (tokens outside the model's vocabulary, scored as its unknown word and counted in the total).")
 

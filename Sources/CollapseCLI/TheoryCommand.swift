@@ -37,6 +37,7 @@ struct TheoryCommand: ParsableCommand {
 
     struct Gaussian: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "gaussian",
             abstract: "Fit a Gaussian to M samples of the previous fit, generation after generation (§4.2, Fig. 4–6).",
             discussion: "Prints Var(Xⁿ) and E[W₂²] by generation beside σ²(1 + n/M), the exact E[W₂²], its first-order expansion and the paper's printed formula, with Monte-Carlo standard errors.")
 
@@ -71,6 +72,7 @@ struct TheoryCommand: ParsableCommand {
 
     struct Discrete: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "discrete",
             abstract: "Re-estimate a categorical distribution from M samples of the previous estimate (§4.1).",
             discussion: "Prints the surviving states and lost tail mass by generation, and how often each state absorbs the chain beside its probability.")
 

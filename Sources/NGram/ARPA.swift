@@ -322,7 +322,7 @@ public enum ARPA {
                         words[k] = id
                     }
                     guard let suffix = dense.index(of: words[1...]), let context = dense.index(of: words[..<(n - 1)]) else {
-                        throw CollapseError("\(n)-gram '\(words.map { vocabulary.tokens[Int($0)] }.joined(separator: " "))' lacks its context or suffix at order \(n - 1)", path: path)
+                        throw CollapseError("\(n)-gram '\(words.map { vocabulary.token(Int($0)) }.joined(separator: " "))' lacks its context or suffix at order \(n - 1)", path: path)
                     }
                     let (_, inserted) = index.insert(NGramIndex.key(suffix: suffix, first: words[0]))
                     guard inserted else { throw CollapseError("\(n)-gram \(j + 1) appears twice", path: path) }

@@ -34,9 +34,8 @@ extension Float: Scalar {
     public static func serialGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                                   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                                   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        BLAS.useCallingThreadOnly()
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        OpenBLASLibrary.shared.sgemm(BLAS.rowMajor, BLAS.operation(transposeA), BLAS.operation(transposeB),
+                                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
     @inlinable public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
     @inlinable public static func log(_ x: Float) -> Float { Foundation.log(x) }
@@ -55,9 +54,8 @@ extension Double: Scalar {
     public static func serialGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                                   a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                                   beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        BLAS.useCallingThreadOnly()
-        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        OpenBLASLibrary.shared.dgemm(BLAS.rowMajor, BLAS.operation(transposeA), BLAS.operation(transposeB),
+                                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
     @inlinable public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
     @inlinable public static func log(_ x: Double) -> Double { Foundation.log(x) }
@@ -71,32 +69,25 @@ extension Double: Scalar {
 /// always runs on the calling thread, and `gemm` splits a product itself, by its shape alone:
 /// every result is the same whatever the thread count.
 public enum BLAS {
-    private static let callingThreadOnly: Void = {
-        openblas_set_num_threads(1)
-        // The threads OpenBLAS started when it loaded spin waiting for work until they time
-        // out, taking a core from whatever the process starts with; `withOwnThreads` gets
-        // them back (OpenBLAS starts them again on the first product that asks for them).
-        _ = blas_thread_shutdown_()
-    }()
+    @usableFromInline static let rowMajor = Int32(CollapseCBLASRowMajor)
 
-    /// Turns OpenBLAS's own threads off and stops them (once per process; a program calls it
-    /// at start, before work that would compete with them for a core).
-    public static func useCallingThreadOnly() {
-        callingThreadOnly
+    @usableFromInline static func operation(_ transpose: Bool) -> Int32 {
+        Int32(transpose ? CollapseCBLASTrans : CollapseCBLASNoTrans)
     }
 
     /// Runs `body` with OpenBLAS splitting each product over `threads` threads of its own (for
     /// benchmarks that measure OpenBLAS's best rate), then back to the calling thread only.
     public static func withOwnThreads<Result>(_ threads: Int, _ body: () throws -> Result) rethrows -> Result {
-        useCallingThreadOnly()
-        openblas_set_num_threads(Int32(max(1, threads)))
-        defer { openblas_set_num_threads(1) }
+        let library = OpenBLASLibrary.shared
+        library.setThreads(Int32(max(1, threads)))
+        defer { library.setThreads(1) }
         return try body()
     }
 
-    /// The kernel family OpenBLAS chose for this CPU, e.g. "Cooperlake" or "Zen".
+    /// The kernel family OpenBLAS chose for this CPU, e.g. "Cooperlake" or "Zen" (opening
+    /// the library if no product has yet).
     public static var coreName: String {
-        openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+        OpenBLASLibrary.shared.coreName().map { String(cString: $0) } ?? "unknown"
     }
 }
 

@@ -29,8 +29,9 @@ public enum SpecialToken: Int32, CaseIterable, Sendable {
 /// token's bytes. Saved as a UTF-8 text file with counts and a hash of its contents; corpora and
 /// models record that hash and are refused with any other vocabulary.
 public struct Vocabulary: Sendable, Equatable {
-    /// Tokens by id.
-    public let tokens: [String]
+    /// Tokens by id, made from the table's keys on each call: one token is `token(_:)`.
+    /// - Complexity: O(vocabulary size).
+    public var tokens: [String] { (0..<count).map(table.string) }
     /// Training-split occurrences by id (`<unk>` includes the tokens mapped to it).
     public let counts: [Int]
     public let tokenizer: TokenizerKind
@@ -38,7 +39,10 @@ public struct Vocabulary: Sendable, Equatable {
     public let hash: UInt64
     private let table: TokenTable
 
-    public var count: Int { tokens.count }
+    public var count: Int { table.count }
+
+    /// The token with id `id` (0..<count).
+    public func token(_ id: Int) -> String { table.string(id) }
 
     public static func == (lhs: Vocabulary, rhs: Vocabulary) -> Bool { lhs.hash == rhs.hash }
 
@@ -47,13 +51,13 @@ public struct Vocabulary: Sendable, Equatable {
         var table = TokenTable(minimumCapacity: tokens.count)
         for token in tokens { table.insert(token) }
         precondition(table.count == tokens.count, "vocabulary tokens must be unique")
-        self.init(tokens: tokens, counts: counts, tokenizer: tokenizer, table: table,
+        self.init(counts: counts, tokenizer: tokenizer, table: table,
                   hash: XXHash64.hash(Self.body(tokens: tokens, counts: counts, tokenizer: tokenizer)))
     }
 
-    /// The parts as they are: `table` holds `tokens` in order, `hash` is their body's XXH64.
-    private init(tokens: [String], counts: [Int], tokenizer: TokenizerKind, table: TokenTable, hash: UInt64) {
-        self.tokens = tokens
+    /// The parts as they are: `table` holds the tokens in id order, `hash` is their body's
+    /// XXH64. No `String` per token is made: a model loaded to score a line touches only a few.
+    private init(counts: [Int], tokenizer: TokenizerKind, table: TokenTable, hash: UInt64) {
         self.counts = counts
         self.tokenizer = tokenizer
         self.table = table
@@ -141,7 +145,7 @@ public struct Vocabulary: Sendable, Equatable {
         var text = ""
         for id in ids {
             if !text.isEmpty { text += " " }
-            text += id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : "<invalid:\(id)>"
+            text += id >= 0 && Int(id) < count ? token(Int(id)) : "<invalid:\(id)>"
         }
         return text
     }
@@ -160,7 +164,7 @@ public struct Vocabulary: Sendable, Equatable {
     /// The file's text: a header (format, tokenizer, size, hash) then `token<TAB>count` per id.
     public func fileContents() -> String {
         var text = "\(Self.magicLine)\n# tokenizer \(tokenizer.rawValue)\n# entries \(count)\n# hash \(hash.hexDigits)\n"
-        for (token, count) in zip(tokens, counts) { text += "\(token)\t\(count)\n" }
+        for (id, count) in counts.enumerated() { text += "\(token(id))\t\(count)\n" }
         return text
     }
 
@@ -215,30 +219,28 @@ public struct Vocabulary: Sendable, Equatable {
         hasher.update(Array("tokenizer \(tokenizer.rawValue)\n".utf8))
         hasher.update(UnsafeRawBufferPointer(rebasing: bytes[position...]))
         if bytes.last != 0x0A { hasher.update([0x0A]) }
-        var tokens: [String] = [], counts: [Int] = []
-        tokens.reserveCapacity(entries)
+        var counts: [Int] = []
         counts.reserveCapacity(entries)
         var table = TokenTable(minimumCapacity: entries, keyBytes: bytes.count - position)
         while let line = nextLine() {
-            let number = tokens.count + 5
+            let number = counts.count + 5
             guard let tab = line.firstIndex(of: 0x09), tab > 0, let count = Self.decimal(line[(tab + 1)...]) else {
                 throw fail("line \(number): expected 'token<TAB>count'")
             }
             let token = UnsafeRawBufferPointer(rebasing: line[..<tab])
             guard table.insert(token).inserted else {
-                throw fail("token '\(String(decoding: token, as: UTF8.self))' appears twice (id \(tokens.count))")
+                throw fail("token '\(String(decoding: token, as: UTF8.self))' appears twice (id \(counts.count))")
             }
-            tokens.append(String(decoding: token, as: UTF8.self))
             counts.append(count)
         }
-        guard tokens.count == entries else { throw fail("header says \(entries) entries but the file has \(tokens.count)") }
+        guard counts.count == entries else { throw fail("header says \(entries) entries but the file has \(counts.count)") }
         guard hasher.finalize() == recordedHash else {
             throw fail("contents do not match the recorded hash \(recordedHash.hexDigits) (edited by hand?)")
         }
-        for special in SpecialToken.allCases where tokens.count <= Int(special.id) || tokens[Int(special.id)] != special.text {
+        for special in SpecialToken.allCases where table.count <= Int(special.id) || table.string(Int(special.id)) != special.text {
             throw fail("id \(special.id) must be the special token \(special.text)")
         }
-        return Vocabulary(tokens: tokens, counts: counts, tokenizer: tokenizer, table: table, hash: recordedHash)
+        return Vocabulary(counts: counts, tokenizer: tokenizer, table: table, hash: recordedHash)
     }
 
     /// A count written in plain decimal digits (what `fileContents` writes), or nil.

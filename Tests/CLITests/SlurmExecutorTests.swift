@@ -111,10 +111,7 @@ struct SlurmExecutorTests {
         #expect(printed.contains("stopped by signal") && printed.contains("cancelled"), "\(printed)")
         #expect(try queuedJobs(named: "tiny").isEmpty)
     }
-}
 
-/// Options that cannot take effect are refused before anything runs (no cluster needed).
-@Suite struct SlurmOptionTests {
     /// A study's grid as Slurm jobs: the same runs, byte for byte, as the local executor's.
     @Test func aStudyOnTheClusterWritesTheLocalBytes() throws {
         let root = try temporaryDirectory()
@@ -133,7 +130,10 @@ struct SlurmExecutorTests {
         #expect(differing.isEmpty, "\(differing) differ from the local study")
         #expect(FileManager.default.fileExists(atPath: "\(root)/Runs/tinystudy/results.html"))
     }
+}
 
+/// Options that cannot take effect are refused before anything runs (no cluster needed).
+@Suite struct SlurmOptionTests {
     @Test func optionsThatWouldDoNothingAreRefused() throws {
         try expectRefusal(["run", "x.json", "--shards", "2"], mentioning: ["--executor slurm"])
         try expectRefusal(["run", "x.json", "--executor", "slurm", "--threads", "2"], mentioning: ["--threads", "--cpus-per-task"])

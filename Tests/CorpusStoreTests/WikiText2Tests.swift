@@ -36,7 +36,7 @@ struct WikiText2Tests {
             let words = line.unicodeScalars.split(whereSeparator: \.properties.isWhitespace).map { String(String.UnicodeScalarView($0)) }
             return words.isEmpty ? [] : words + ["<eos>"]
         }
-        #expect(ids.map { corpus.vocabulary.tokens[Int($0)] } == Array(expected.prefix(ids.count)))
+        #expect(ids.map { corpus.vocabulary.token(Int($0)) } == Array(expected.prefix(ids.count)))
     }
 
     @Test func icuKeepsWikiTextMarkersWhole() throws {
@@ -48,7 +48,7 @@ struct WikiText2Tests {
         let whitespace = try CorpusImporter.importDirectory(wikiText2Directory!, name: "ws", root: root, options: whitespaceOptions)
         for marker in ["<unk>", "@-@", "@,@", "@.@"] {
             let id = icu.vocabulary.id(of: marker)
-            #expect(icu.vocabulary.tokens[Int(id)] == marker)
+            #expect(icu.vocabulary.token(Int(id)) == marker)
             #expect(icu.vocabulary.counts[Int(id)] == whitespace.vocabulary.counts[Int(whitespace.vocabulary.id(of: marker))], "\(marker)")
         }
         #expect(!icu.vocabulary.contains("unk"))

@@ -93,7 +93,7 @@ struct LineTokens: TokenSink {
         let text = "a b\n\nc\nd e f g\n"
         let vocabulary = try Vocabulary.build(from: counts(of: text), tokenizer: .whitespace)
         var blocks: [[String]] = []
-        var encoder = BlockEncoder(vocabulary: vocabulary, blockSize: 3) { blocks.append($0.map { vocabulary.tokens[Int($0)] }) }
+        var encoder = BlockEncoder(vocabulary: vocabulary, blockSize: 3) { blocks.append($0.map { vocabulary.token(Int($0)) }) }
         try TextScanner.scan(text, tokenizer: WhitespaceTokenizer(), into: &encoder)
         #expect(blocks == [["a", "b", "<eos>"], ["c", "<eos>", "d"], ["e", "f", "g"]])
         #expect(encoder.remainder == 1)
