@@ -30,7 +30,7 @@ let package = Package(
         // Descriptive statistics, t and bootstrap intervals: the uncertainty of every figure.
         .target(name: "Statistics", dependencies: ["Storage"]),
         .target(name: "Settings", dependencies: ["Storage"]),
-        .target(name: "Tokenization", dependencies: ["CICUWords", "Settings", "Storage"]),
+        .target(name: "Tokenization", dependencies: ["CICUWords", "CPrefetch", "Settings", "Storage"]),
         .target(name: "CorpusStore", dependencies: [
             "Settings", "Storage", "Tokenization", "Reporting",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -227,11 +227,11 @@ public struct Vocabulary: Sendable, Equatable {
             guard let tab = line.firstIndex(of: 0x09), tab > 0, let count = Self.decimal(line[(tab + 1)...]) else {
                 throw fail("line \(number): expected 'token<TAB>count'")
             }
-            let token = UnsafeRawBufferPointer(rebasing: line[..<tab])
-            guard table.insert(token).inserted else {
-                throw fail("token '\(String(decoding: token, as: UTF8.self))' appears twice (id \(counts.count))")
-            }
+            table.append(UnsafeRawBufferPointer(rebasing: line[..<tab]))
             counts.append(count)
+        }
+        if let repeated = table.placeAppended() {
+            throw fail("token '\(table.string(repeated))' appears twice (id \(repeated))")
         }
         guard counts.count == entries else { throw fail("header says \(entries) entries but the file has \(counts.count)") }
         guard hasher.finalize() == recordedHash else {

@@ -72,4 +72,27 @@ import Testing
         for key in keys { table.insert(key) }
         for (index, key) in keys.enumerated() { #expect(table.index(of: key) == index) }
     }
+
+    /// Appending keys and placing them at once (the fast path) finds what inserting one by one
+    /// finds, through growth, and names the first repeated key.
+    @Test func placingAppendedKeysMatchesInsertingThemOneByOne() {
+        let keys = (0..<3000).map { "k\($0 * 7919 % 3001)" } + ["", "a", "abcdefghij"]
+        var inserted = TokenTable(minimumCapacity: 4), appended = TokenTable(minimumCapacity: 4)
+        for key in keys {
+            inserted.insert(key)
+            var key = key
+            key.withUTF8 { appended.append(UnsafeRawBufferPointer($0)) }
+        }
+        #expect(appended.placeAppended() == nil)
+        for probe in keys + ["k3001", "b", "abcdefghi"] {
+            #expect(appended.index(of: probe) == inserted.index(of: probe), "\(probe)")
+        }
+        #expect(appended.insert("new") == inserted.insert("new"))
+        var repeated = TokenTable()
+        for key in ["x", "y", "z", "y", "x"] {
+            var key = key
+            key.withUTF8 { repeated.append(UnsafeRawBufferPointer($0)) }
+        }
+        #expect(repeated.placeAppended() == 3)
+    }
 }
