@@ -1,4 +1,4 @@
-/* OpenBLAS through the CBLAS ABI, opened with dlopen on the first matrix product (`OpenBLAS` in
+/* OpenBLAS through the CBLAS ABI, opened with dlopen on the first matrix product (`OpenBLASLibrary` in
    NeuralNetworks): loading it, with libgfortran, and starting its threads costs milliseconds that
    commands which never multiply matrices (n-gram scoring above all) need not pay. So nothing here
    is linked: these are the types of the few functions looked up, and the CBLAS constants. */
