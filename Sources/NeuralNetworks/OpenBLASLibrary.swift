@@ -19,16 +19,15 @@ struct OpenBLASLibrary: @unchecked Sendable {
     @usableFromInline static let shared = OpenBLASLibrary.open()
 
     static func open() -> OpenBLASLibrary {
-        guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
-            let reason = dlerror().map { String(cString: $0) } ?? "not found"
-            FileHandle.standardError.write(Data("Error: cannot open OpenBLAS (\(reason)); install libopenblas-dev\n".utf8))
+        func fail(_ problem: String) -> Never {
+            FileHandle.standardError.write(Data("Error: \(problem)\n".utf8))
             exit(1)
         }
+        guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
+            fail("cannot open OpenBLAS (\(dlerror().map { String(cString: $0) } ?? "not found")); install libopenblas-dev")
+        }
         func function<Function>(_ symbol: String, _ type: Function.Type) -> Function {
-            guard let address = dlsym(handle, symbol) else {
-                FileHandle.standardError.write(Data("Error: \(name) has no \(symbol)\n".utf8))
-                exit(1)
-            }
+            guard let address = dlsym(handle, symbol) else { fail("\(name) has no \(symbol)") }
             return unsafeBitCast(address, to: type)
         }
         let library = OpenBLASLibrary(sgemm: function("cblas_sgemm", CollapseSGEMM.self),

@@ -76,7 +76,8 @@ public struct TokenTable: Sendable {
         hashes.append(hash)
         slots[slot] = Int32(index)
         placed = hashes.count
-        if hashes.count * 2 > slots.count { grow() }
+        // Past half full: every key is placed again in a table twice the size.
+        if hashes.count * 2 > slots.count { _ = placeAppended() }
         return (index, true)
     }
 
@@ -94,7 +95,8 @@ public struct TokenTable: Sendable {
         hashes.append(Self.hash(bytes))
     }
 
-    /// Places the keys `append` added, fetching the home slot of the key some places ahead
+    /// Places the keys `append` added (all keys, in a larger table, when they would fill more
+    /// than half of this one), fetching the home slot of the key some places ahead
     /// while placing this one: the misses of a table larger than the caches overlap instead
     /// of each `insert` waiting for its own (a 33,000-word vocabulary loads in a fraction of
     /// the time).
@@ -141,17 +143,6 @@ public struct TokenTable: Sendable {
         guard length == bytes.count else { return false }
         return arena.withUnsafeBytes { arena in
             length == 0 || memcmpBytes(arena.baseAddress! + start, bytes.baseAddress!, length)
-        }
-    }
-
-    private mutating func grow() {
-        let capacity = slots.count * 2
-        mask = capacity - 1
-        slots = [Int32](repeating: -1, count: capacity)
-        for (entry, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(entry)
         }
     }
 

@@ -49,8 +49,8 @@ public struct Vocabulary: Sendable, Equatable {
     /// - Precondition: the first four tokens are the special tokens in order, tokens are unique.
     init(tokens: [String], counts: [Int], tokenizer: TokenizerKind) {
         var table = TokenTable(minimumCapacity: tokens.count)
-        for token in tokens { table.insert(token) }
-        precondition(table.count == tokens.count, "vocabulary tokens must be unique")
+        for var token in tokens { token.withUTF8 { table.append(UnsafeRawBufferPointer($0)) } }
+        precondition(table.placeAppended() == nil, "vocabulary tokens must be unique")
         self.init(counts: counts, tokenizer: tokenizer, table: table,
                   hash: XXHash64.hash(Self.body(tokens: tokens, counts: counts, tokenizer: tokenizer)))
     }
